@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * Helpers that Nx `runtime` inputs call to put what a file glob cannot express into cache keys:
+ * the plugin's own code, the kustomize version, and a chart's hand-maintained files.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeError } from '../core/errors';
+import { chartFingerprint, pluginCodeFingerprint } from '../core/fingerprints';
+import { kustomizeVersion } from '../core/kustomize';
+import { resolveKustomize } from '../core/tool-resolution';
+import { resolveInWorkspace } from '../core/workspace-paths';
+
+const USAGE = `Usage: nx-helm-crds fingerprint [--kustomize [<command>]] [--chart <dir>] [--chart-files <dir>]
+
+Prints what a cache key needs, one line each, for use as an Nx "runtime" input:
+  nx-helm-crds <version> <hash of the plugin's code>   always
+  kustomize <version>                                   with --kustomize (the same lookup as the executor)
+  chart <hash of files nx-helm-crds did not generate>   with --chart <workspace-relative chart dir>
+  chart-files <hash of every file of the chart>         with --chart-files <workspace-relative chart dir>
+Run it from the workspace root, as Nx does.`;
+
+async function fingerprint(args: string[]): Promise<string[]> {
+  const packageRoot = join(__dirname, '..', '..');
+  const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  const lines = [`nx-helm-crds ${version} ${pluginCodeFingerprint(packageRoot)}`];
+  for (let index = 0; index < args.length; index++) {
+    const flag = args[index];
+    const value = args[index + 1]?.startsWith('--') ? undefined : args[index + 1];
+    if (value !== undefined) index++;
+    if (flag === '--kustomize') {
+      const kustomize = resolveKustomize({ explicit: value, workspaceRoot: process.cwd() });
+      lines.push(`kustomize ${await kustomizeVersion(kustomize)}`);
+    } else if ((flag === '--chart' || flag === '--chart-files') && value) {
+      const includeGenerated = flag === '--chart-files';
+      lines.push(`${flag.slice(2)} ${chartFingerprint(resolveInWorkspace(process.cwd(), value, flag), { includeGenerated })}`);
+    } else {
+      throw new Error(`Unknown argument ${flag}.\n${USAGE}`);
+    }
+  }
+  return lines;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command !== 'fingerprint') {
+    console.log(USAGE);
+    return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
+  }
+  try {
+    console.log((await fingerprint(args)).join('\n'));
+    return 0;
+  } catch (error) {
+    // Printed, not thrown: the text still changes the cache key, and the task itself reports the problem.
+    console.log(`error: ${describeError(error)}`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));

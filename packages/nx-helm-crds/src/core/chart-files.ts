@@ -1,0 +1,92 @@
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { crdNameOf } from './crd';
+import { UserError } from './errors';
+import { generatedFileBody } from './generated-file';
+import { splitYamlDocuments, type YamlDocument } from './yaml-documents';
+
+/**
+ * What a chart file is, as far as CRD ownership goes:
+ * - `generated`: written by nx-helm-crds (it starts with our header); we may rewrite or prune it;
+ * - `plain`: YAML without Helm template syntax, parsed;
+ * - `template`: a Helm template (`{{ }}` under templates/): its CRDs are found by name, not parsed;
+ * - `unreadable`: not valid YAML or not UTF-8;
+ * - `symlink`: never followed, never written through.
+ */
+export type ChartFileKind = 'generated' | 'plain' | 'template' | 'unreadable' | 'symlink';
+
+export interface ChartFile {
+  /** Chart-relative, `/`-separated path. */
+  readonly path: string;
+  readonly kind: ChartFileKind;
+  /** The file's content (absent for symlinks and non-UTF-8 files). */
+  readonly text?: string;
+  /** Parsed documents of `generated` and `plain` files. */
+  readonly documents?: readonly YamlDocument[];
+  /** Why an `unreadable` file could not be read. */
+  readonly problem?: string;
+}
+
+const MANIFEST_EXTENSIONS = /\.(ya?ml|json|tpl)$/i;
+
+/** A file under templates/ is rendered by Helm; everywhere else (crds/, files/) braces are literal text. */
+export function isHelmTemplatePath(chartRelativePath: string): boolean {
+  return chartRelativePath === 'templates' || chartRelativePath.startsWith('templates/');
+}
+
+/** Lists the chart's manifest files (YAML, JSON, .tpl), recursively, in a stable order. */
+export function readChartFiles(chartDirectory: string): ChartFile[] {
+  const files: ChartFile[] = [];
+  const visit = (relative: string): void => {
+    const entries = readdirSync(join(chartDirectory, relative), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    for (const entry of entries) {
+      const path = relative === '' ? entry.name : posix.join(relative, entry.name);
+      if (entry.isDirectory()) {
+        visit(path);
+      } else if (MANIFEST_EXTENSIONS.test(entry.name) && !entry.name.startsWith('.')) {
+        files.push(readChartFile(chartDirectory, path));
+      }
+    }
+  };
+  visit('');
+  return files;
+}
+
+export function readChartFile(chartDirectory: string, path: string): ChartFile {
+  const absolute = join(chartDirectory, path);
+  if (lstatSync(absolute).isSymbolicLink()) return { path, kind: 'symlink' };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(absolute));
+  } catch {
+    return { path, kind: 'unreadable', problem: 'it is not UTF-8 text' };
+  }
+  const helmTemplate = isHelmTemplatePath(path);
+  const generatedBody = generatedFileBody(text, helmTemplate);
+  if (generatedBody === undefined && (path.endsWith('.tpl') || (helmTemplate && text.includes('{{')))) {
+    return { path, kind: 'template', text };
+  }
+  try {
+    const documents = splitYamlDocuments(generatedBody ?? text, path);
+    return { path, kind: generatedBody === undefined ? 'plain' : 'generated', text, documents };
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return { path, kind: 'unreadable', text, problem: error.message };
+  }
+}
+
+/** Names of the CRDs a file defines. For templates, only the candidate `names` that it visibly defines. */
+export function crdNamesDefinedBy(file: ChartFile, candidates: Iterable<string>): string[] {
+  if (file.documents) {
+    return file.documents.map((document) => crdNameOf(document.value)).filter((name): name is string => !!name);
+  }
+  if (file.kind === 'template' && file.text?.includes('CustomResourceDefinition')) {
+    const text = file.text;
+    return [...candidates].filter((name) =>
+      new RegExp(`^\\s*name:\\s*["']?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*$`, 'm').test(text),
+    );
+  }
+  return [];
+}

@@ -1,0 +1,126 @@
+import { UserError } from './errors';
+import type { YamlDocument } from './yaml-documents';
+
+export const CRD_API_VERSION = 'apiextensions.k8s.io/v1';
+export const CRD_KIND = 'CustomResourceDefinition';
+
+/** A CustomResourceDefinition found in a YAML stream, with the text it was written in. */
+export interface Crd {
+  /** `metadata.name`, e.g. `inferenceservices.serving.kserve.io`. */
+  readonly name: string;
+  readonly group: string;
+  readonly plural: string;
+  readonly kind: string;
+  readonly document: YamlDocument;
+}
+
+type Mapping = Record<string, unknown>;
+
+function isMapping(value: unknown): value is Mapping {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function field(value: unknown, path: string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (!isMapping(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+export function isCrdDocument(value: unknown): boolean {
+  return isMapping(value) && value.kind === CRD_KIND && value.apiVersion === CRD_API_VERSION;
+}
+
+/** The `metadata.name` of a CRD document of any apiVersion, or undefined for other documents. */
+export function crdNameOf(value: unknown): string | undefined {
+  if (!isMapping(value) || value.kind !== CRD_KIND) return undefined;
+  const name = field(value, ['metadata', 'name']);
+  return typeof name === 'string' ? name : undefined;
+}
+
+/**
+ * Picks the `apiextensions.k8s.io/v1` CRDs out of a stream's documents. Every document must have a
+ * `kind`; every CRD must have `metadata.name`, `spec.group` and `spec.names.plural`, and a name may occur
+ * only once. `source` names the stream in error messages.
+ */
+export function collectCrds(documents: readonly YamlDocument[], source: string): Crd[] {
+  const crds: Crd[] = [];
+  const lineByName = new Map<string, number>();
+  for (const document of documents) {
+    const where = `${source} (document at line ${document.line})`;
+    if (!isMapping(document.value) || typeof document.value.kind !== 'string') {
+      throw new UserError(`${where} has no \`kind\`: every Kubernetes object needs one. Fix the resource or patch that produces it.`);
+    }
+    if (!isCrdDocument(document.value)) continue;
+    const crd = toCrd(document, where);
+    const earlier = lineByName.get(crd.name);
+    if (earlier !== undefined) {
+      throw new UserError(
+        `${source} defines the CRD ${crd.name} twice (documents at lines ${earlier} and ${document.line}). ` +
+          'Remove one of the resources from the kustomization.',
+      );
+    }
+    lineByName.set(crd.name, document.line);
+    crds.push(crd);
+  }
+  return crds;
+}
+
+function toCrd(document: YamlDocument, where: string): Crd {
+  const required = (path: string[]): string => {
+    const value = field(document.value, path);
+    if (typeof value !== 'string' || value === '') {
+      throw new UserError(`${where}: the CustomResourceDefinition has no \`${path.join('.')}\`. A CRD needs it to be installable.`);
+    }
+    return value;
+  };
+  return {
+    name: required(['metadata', 'name']),
+    group: required(['spec', 'group']),
+    plural: required(['spec', 'names', 'plural']),
+    kind: required(['spec', 'names', 'kind']),
+    document,
+  };
+}
+
+const FILE_NAME_PLACEHOLDERS = ['group', 'plural', 'kind', 'name'] as const;
+
+/** The default chart file name: controller-gen's convention, `<spec.group>_<spec.names.plural>.yaml`. */
+export const DEFAULT_FILE_NAME_PATTERN = '{group}_{plural}.yaml';
+
+/**
+ * The file name of a CRD from a pattern with `{group}`, `{plural}`, `{kind}` and `{name}` placeholders,
+ * e.g. kubebuilder's `{plural}.{group}.yaml`.
+ */
+export function crdFileName(crd: Crd, pattern: string): string {
+  return pattern.replace(/\{(\w+)\}/g, (placeholder, key: string) => {
+    if (!(FILE_NAME_PLACEHOLDERS as readonly string[]).includes(key)) return placeholder;
+    return crd[key as (typeof FILE_NAME_PLACEHOLDERS)[number]].toLowerCase();
+  });
+}
+
+/** Checks a file name pattern up front, so a typo fails before anything is written. */
+export function validateFileNamePattern(pattern: string): void {
+  const unknown = [...pattern.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).filter(
+    (key) => !(FILE_NAME_PLACEHOLDERS as readonly string[]).includes(key),
+  );
+  if (unknown.length > 0) {
+    throw new UserError(
+      `fileName "${pattern}" uses unknown placeholder(s) ${unknown.map((key) => `{${key}}`).join(', ')}; ` +
+        `use ${FILE_NAME_PLACEHOLDERS.map((key) => `{${key}}`).join(', ')}.`,
+    );
+  }
+  if (!pattern.includes('{name}') && !(pattern.includes('{group}') && (pattern.includes('{plural}') || pattern.includes('{kind}')))) {
+    throw new UserError(
+      `fileName "${pattern}" does not identify a CRD: include {name}, or {group} with {plural} or {kind}.`,
+    );
+  }
+  if (pattern.includes('/') || pattern.includes('\\')) {
+    throw new UserError(`fileName "${pattern}" must be a file name, not a path: use the directory option for sub-folders.`);
+  }
+  if (!/\.ya?ml$/.test(pattern)) {
+    throw new UserError(`fileName "${pattern}" must end in .yaml or .yml so Helm picks the file up.`);
+  }
+}

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { UserError } from './errors';
+import { splitYamlDocuments } from './yaml-documents';
+
+describe('splitYamlDocuments', () => {
+  it('keeps each document text byte for byte, without the --- markers', () => {
+    const first = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a   # odd spacing kept\n';
+    const second = '# leading comment\napiVersion: v1\nkind: Secret\nstringData: {b: "c"}\n';
+    const documents = splitYamlDocuments(`${first}---\n${second}`, 'stream');
+    assert.deepEqual(documents.map((document) => document.text), [first, second]);
+    assert.deepEqual(documents[1].value, { apiVersion: 'v1', kind: 'Secret', stringData: { b: 'c' } });
+    assert.deepEqual(documents.map((document) => document.line), [1, 5]);
+  });
+
+  it('drops empty documents and explicit end markers', () => {
+    const documents = splitYamlDocuments('---\na: 1\n...\n---\n---\nb: [1, 2]\n', 's');
+    assert.deepEqual(documents.map((document) => document.value), [{ a: 1 }, { b: [1, 2] }]);
+    assert.equal(documents[0].text, 'a: 1\n');
+  });
+
+  it('resolves anchors and aliases', () => {
+    const [document] = splitYamlDocuments('base: &b {x: 1}\ncopy: *b\n', 's');
+    assert.deepEqual(document.value, { base: { x: 1 }, copy: { x: 1 } });
+  });
+
+  it('adds the final newline a document lacks', () => {
+    assert.equal(splitYamlDocuments('a: 1', 's')[0].text, 'a: 1\n');
+  });
+
+  it('names the stream and the line of invalid YAML', () => {
+    assert.throws(
+      () => splitYamlDocuments('a: 1\n---\nb: [unclosed\n', 'the output of kustomize build config/crd'),
+      (error: unknown) => error instanceof UserError && /the output of kustomize build config\/crd is not valid YAML.*line \d+/s.test(error.message),
+    );
+  });
+
+  it('rejects duplicate keys, which Kubernetes would silently collapse', () => {
+    assert.throws(() => splitYamlDocuments('a: 1\na: 2\n', 'dup.yaml'), /dup\.yaml is not valid YAML/);
+  });
+});

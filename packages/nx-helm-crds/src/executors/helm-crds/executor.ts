@@ -1,0 +1,72 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import { posix } from 'node:path';
+import { writeFileAtomically } from '../../core/atomic-files';
+import { planChangesChart, type ChartPlan } from '../../core/chart-plan';
+import { readKustomizeCrds, requireChart, selectCrds, syncChart } from '../../core/chart-sync';
+import { DEFAULT_FILE_NAME_PATTERN } from '../../core/crd';
+import { isUnmanaged } from '../../core/crd-selection';
+import { describeError } from '../../core/errors';
+import { resolveInWorkspace } from '../../core/workspace-paths';
+import { kustomizeOutputFile } from '../kustomize-build/executor';
+import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
+import { EXECUTORS, defaultOutputPath, siblingTargetOptions } from '../shared/sibling-targets';
+import type { HelmCrdsExecutorSchema } from './schema';
+
+const VERBS = { create: 'created', update: 'updated', adopt: 'adopted (replaced a plain copy)' } as const;
+const CHECK_VERBS = { create: 'would create', update: 'would update', adopt: 'would replace a plain copy' } as const;
+
+export default async function helmCrdsExecutor(options: HelmCrdsExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  try {
+    const project = context.projectName!;
+    const build = siblingTargetOptions<KustomizeBuildExecutorSchema>(context, EXECUTORS.kustomizeBuild, options.buildTarget);
+    const outputFile = kustomizeOutputFile(build.options, project);
+    const chartDirectory = resolveInWorkspace(context.root, options.chart, 'chart');
+    requireChart(chartDirectory, options.chart);
+
+    const source = `the output of kustomize build ${build.options.kustomization} (${outputFile})`;
+    const allCrds = readKustomizeCrds(resolveInWorkspace(context.root, outputFile, 'outputFile'), outputFile);
+    const crds = selectCrds(allCrds, options, source);
+    const check = options.check ?? false;
+    const plan = syncChart({
+      crds,
+      chartDirectory,
+      layout: { ...options, placement: options.placement ?? 'crds', fileName: options.fileName ?? DEFAULT_FILE_NAME_PATTERN },
+      kustomization: build.options.kustomization,
+      regenerate: `nx run ${project}:${context.targetName}`,
+      check,
+    });
+
+    logPlan(plan, options.chart, check);
+    const leftAlone = allCrds.filter((crd) => isUnmanaged(crd.name, options)).map((crd) => crd.name);
+    if (leftAlone.length > 0) logger.info(`  unmanaged, left alone: ${leftAlone.join(', ')}`);
+
+    const report = JSON.stringify({ chart: options.chart, kustomization: build.options.kustomization, check, ...plan, writes: plan.writes.map(({ content: _content, ...write }) => write) }, null, 2);
+    const reportFile = check ? options.checkReport : defaultOutputPath(project, `${context.targetName}.json`);
+    if (reportFile) writeFileAtomically(resolveInWorkspace(context.root, reportFile, 'checkReport'), `${report}\n`);
+
+    if (check && planChangesChart(plan)) {
+      logger.error(
+        `${options.chart} is out of date with ${build.options.kustomization}: ${plan.writes.length + plan.prunes.length} file(s) would change. ` +
+          `Run \`nx run ${project}:${context.targetName}\` (without the check configuration) and commit the result.`,
+      );
+      return { success: false };
+    }
+    return { success: true };
+  } catch (error) {
+    logger.error(describeError(error));
+    return { success: false };
+  }
+}
+
+function logPlan(plan: ChartPlan, chart: string, check: boolean): void {
+  const verbs = check ? CHECK_VERBS : VERBS;
+  const show = (path: string) => posix.join(chart, path);
+  for (const write of plan.writes) logger.info(`  ${verbs[write.reason]} ${show(write.path)} (${write.crd})`);
+  for (const file of plan.unchanged) logger.info(`  unchanged ${show(file.path)}`);
+  for (const prune of plan.prunes) logger.info(`  ${check ? 'would remove' : 'removed'} ${show(prune.path)} (its CRD is no longer rendered or is provided by another file)`);
+  for (const provided of plan.providedElsewhere) logger.info(`  ${provided.crd} is provided by ${show(provided.path)}: no second copy written`);
+  logger.info(
+    `${check ? 'check: ' : ''}${plan.writes.length} ${check ? 'to write' : 'written'}, ${plan.unchanged.length} unchanged, ` +
+      `${plan.prunes.length} ${check ? 'to remove' : 'removed'}, ${plan.providedElsewhere.length} provided by other files`,
+  );
+}

@@ -1,0 +1,12 @@
+export interface HelmCrdsExecutorSchema {
+  chart: string;
+  placement?: 'crds' | 'templates';
+  directory?: string;
+  fileName?: string;
+  include?: string[];
+  exclude?: string[];
+  unmanaged?: string[];
+  check?: boolean;
+  checkReport?: string;
+  buildTarget?: string;
+}

@@ -1,0 +1,7 @@
+export interface KustomizeBuildExecutorSchema {
+  kustomization: string;
+  outputFile?: string;
+  kustomize?: string;
+  args?: string[];
+  timeout?: number;
+}

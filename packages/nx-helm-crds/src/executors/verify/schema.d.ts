@@ -1,0 +1,4 @@
+export interface VerifyExecutorSchema {
+  helmCrdsTarget?: string;
+  report?: string;
+}
