@@ -10,7 +10,7 @@ describe('splitYamlDocuments', () => {
     const documents = splitYamlDocuments(`${first}---\n${second}`, 'stream');
     assert.deepEqual(documents.map((document) => document.text), [first, second]);
     assert.deepEqual(documents[1].value, { apiVersion: 'v1', kind: 'Secret', stringData: { b: 'c' } });
-    assert.deepEqual(documents.map((document) => document.line), [1, 5]);
+    assert.deepEqual(documents.map((document) => document.line), [1, 6]);
   });
 
   it('drops empty documents and explicit end markers', () => {

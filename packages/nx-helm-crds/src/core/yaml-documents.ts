@@ -32,11 +32,13 @@ export function splitYamlDocuments(stream: string, source: string): YamlDocument
       );
     }
     const [start, , end] = parsed.range;
-    let text = stream.slice(start, end).replace(DOCUMENT_START, '').replace(DOCUMENT_END, '\n');
+    const raw = stream.slice(start, end);
+    const startsWithMarker = DOCUMENT_START.test(raw);
+    let text = raw.replace(DOCUMENT_START, '').replace(DOCUMENT_END, '\n');
     const value = parsed.toJS({ maxAliasCount: -1 });
     if (value === null || value === undefined) continue;
     if (!text.endsWith('\n')) text += '\n';
-    documents.push({ text, value, line: lines.lineAt(start) });
+    documents.push({ text, value, line: lines.lineAt(start) + (startsWithMarker ? 1 : 0) });
   }
   return documents;
 }
