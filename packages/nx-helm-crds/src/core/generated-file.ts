@@ -22,11 +22,13 @@ export function isGeneratedText(text: string): boolean {
  * escaped there to render unchanged. crds/ is never templated by Helm and is written verbatim.
  */
 export function escapeHelmBraces(text: string): string {
-  return text.replace(/\{\{|\}\}/g, (braces) => `{{ "${braces}" }}`);
+  // A whole run of braces is quoted at once: quoting only its `{{`/`}}` would leave e.g. the first `{` of
+  // `{"a":{}}` in front of the action, and Helm would read `{{{ "}}" }}` as an action starting with `{`.
+  return text.replace(/[{}]{2,}/g, (braces) => (/\{\{|\}\}/.test(braces) ? `{{ "${braces}" }}` : braces));
 }
 
 export function unescapeHelmBraces(text: string): string {
-  return text.replace(/\{\{ "(\{\{|\}\})" \}\}/g, '$1');
+  return text.replace(/\{\{ "([{}]+)" \}\}/g, '$1');
 }
 
 export function renderGeneratedFile(documentText: string, source: GeneratedFileSource, helmTemplate: boolean): string {

@@ -6,12 +6,14 @@ import { readKustomizeCrds, requireChart, selectCrds, syncChart } from '../../co
 import { DEFAULT_FILE_NAME_PATTERN } from '../../core/crd';
 import { isUnmanaged } from '../../core/crd-selection';
 import { describeError } from '../../core/errors';
+import { formatDifference } from '../../core/structural-diff';
 import { resolveInWorkspace } from '../../core/workspace-paths';
 import { kustomizeOutputFile } from '../kustomize-build/executor';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
 import { EXECUTORS, defaultOutputPath, siblingTargetOptions } from '../shared/sibling-targets';
 import type { HelmCrdsExecutorSchema } from './schema';
 
+const MAX_DIFFERENCES_SHOWN = 20;
 const VERBS = { create: 'created', update: 'updated', adopt: 'adopted (replaced a plain copy)' } as const;
 const CHECK_VERBS = { create: 'would create', update: 'would update', adopt: 'would replace a plain copy' } as const;
 
@@ -61,7 +63,15 @@ export default async function helmCrdsExecutor(options: HelmCrdsExecutorSchema, 
 function logPlan(plan: ChartPlan, chart: string, check: boolean): void {
   const verbs = check ? CHECK_VERBS : VERBS;
   const show = (path: string) => posix.join(chart, path);
-  for (const write of plan.writes) logger.info(`  ${verbs[write.reason]} ${show(write.path)} (${write.crd})`);
+  for (const write of plan.writes) {
+    logger.info(`  ${verbs[write.reason]} ${show(write.path)} (${write.crd})`);
+    const differences = write.differences ?? [];
+    for (const difference of differences.slice(0, MAX_DIFFERENCES_SHOWN)) {
+      logger.info(`      ${formatDifference(difference, 'Kustomize', 'chart')}`);
+    }
+    if (differences.length > MAX_DIFFERENCES_SHOWN) logger.info(`      … and ${differences.length - MAX_DIFFERENCES_SHOWN} more differing paths`);
+    if (write.reason === 'update' && differences.length === 0) logger.info('      (same data, different text: comments, formatting or the header)');
+  }
   for (const file of plan.unchanged) logger.info(`  unchanged ${show(file.path)}`);
   for (const prune of plan.prunes) logger.info(`  ${check ? 'would remove' : 'removed'} ${show(prune.path)} (its CRD is no longer rendered or is provided by another file)`);
   for (const provided of plan.providedElsewhere) logger.info(`  ${provided.crd} is provided by ${show(provided.path)}: no second copy written`);

@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { readChartFiles, type ChartFile } from './chart-files';
+import { planChangesChart, planChart, type ChartPlanOptions } from './chart-plan';
+import { collectCrds, type Crd } from './crd';
+import { crdYaml } from './crd.test';
+import { UserError } from './errors';
+import { renderGeneratedFile } from './generated-file';
+import { splitYamlDocuments } from './yaml-documents';
+
+const source = { kustomization: 'config/crd', regenerate: 'nx run chart:crds' };
+const inCrds: ChartPlanOptions = { directory: 'crds', fileName: '{group}_{plural}.yaml', source };
+const inTemplates: ChartPlanOptions = { directory: 'templates/crds', fileName: '{group}_{plural}.yaml', source };
+
+const kustomizeCrds = (...texts: string[]): Crd[] => collectCrds(splitYamlDocuments(texts.join('---\n'), 'out.yaml'), 'out.yaml');
+const widgets = crdYaml('widgets', 'example.io');
+const gadgets = crdYaml('gadgets', 'example.io');
+const generated = (text: string, helmTemplate = false): string => renderGeneratedFile(text, source, helmTemplate);
+
+/** Reads a chart made of `files` (plus `symlinks`, path → target) from a temp directory that is removed again. */
+function chartFiles(files: Record<string, string>, symlinks: Record<string, string> = {}): ChartFile[] {
+  const chart = mkdtempSync(join(tmpdir(), 'nx-helm-crds-plan-'));
+  try {
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(chart, path)), { recursive: true });
+      writeFileSync(join(chart, path), content);
+    }
+    for (const [path, target] of Object.entries(symlinks)) {
+      mkdirSync(dirname(join(chart, path)), { recursive: true });
+      symlinkSync(target, join(chart, path));
+    }
+    return readChartFiles(chart);
+  } finally {
+    rmSync(chart, { recursive: true, force: true });
+  }
+}
+
+function planError(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    assert.ok(error instanceof UserError, `expected a UserError, got ${String(error)}`);
+    return error.message;
+  }
+  assert.fail('expected planChart to refuse');
+}
+
+describe('planChart', () => {
+  it('creates a file per CRD, named by the pattern, holding the header and the CRD text', () => {
+    const plan = planChart(kustomizeCrds(widgets, gadgets), chartFiles({ 'Chart.yaml': 'name: c\n' }), inCrds);
+    assert.deepEqual(plan, {
+      writes: [
+        { path: 'crds/example.io_widgets.yaml', crd: 'widgets.example.io', reason: 'create', content: generated(widgets) },
+        { path: 'crds/example.io_gadgets.yaml', crd: 'gadgets.example.io', reason: 'create', content: generated(gadgets) },
+      ],
+      unchanged: [],
+      prunes: [],
+      providedElsewhere: [],
+    });
+    assert.equal(planChangesChart(plan), true);
+  });
+
+  it('updates its own generated file when the CRD changed, and leaves an identical one unchanged', () => {
+    const changed = crdYaml('widgets', 'example.io', '  labels:\n    v: "2"\n');
+    const plan = planChart(
+      kustomizeCrds(changed, gadgets),
+      chartFiles({ 'crds/example.io_widgets.yaml': generated(widgets), 'crds/example.io_gadgets.yaml': generated(gadgets) }),
+      inCrds,
+    );
+    assert.deepEqual(plan.writes, [
+      {
+        path: 'crds/example.io_widgets.yaml',
+        crd: 'widgets.example.io',
+        reason: 'update',
+        content: generated(changed),
+        differences: [{ path: 'metadata.labels', kind: 'missing', expected: { v: '2' } }],
+      },
+    ]);
+    assert.deepEqual(plan.unchanged, [{ path: 'crds/example.io_gadgets.yaml', crd: 'gadgets.example.io' }]);
+    assert.deepEqual(plan.prunes, []);
+  });
+
+  it('changes nothing when every generated file is up to date', () => {
+    const plan = planChart(kustomizeCrds(widgets), chartFiles({ 'crds/example.io_widgets.yaml': generated(widgets) }), inCrds);
+    assert.deepEqual(plan, { writes: [], unchanged: [{ path: 'crds/example.io_widgets.yaml', crd: 'widgets.example.io' }], prunes: [], providedElsewhere: [] });
+    assert.equal(planChangesChart(plan), false);
+  });
+
+  it('adopts a plain single-document stale copy of the same CRD at the target path', () => {
+    const stale = crdYaml('widgets', 'example.io').replace('served: true', 'served: false');
+    const plan = planChart(kustomizeCrds(widgets), chartFiles({ 'crds/example.io_widgets.yaml': `# copied by hand\n${stale}` }), inCrds);
+    assert.deepEqual(plan.writes, [
+      {
+        path: 'crds/example.io_widgets.yaml',
+        crd: 'widgets.example.io',
+        reason: 'adopt',
+        content: generated(widgets),
+        differences: [{ path: 'spec.versions[name=v1].served', kind: 'changed', expected: true, actual: false }],
+      },
+    ]);
+    assert.deepEqual(plan.providedElsewhere, []);
+  });
+
+  it('refuses every foreign file at a target path, listing each problem', () => {
+    const crds = kustomizeCrds(widgets, gadgets, crdYaml('gizmos', 'example.io'), crdYaml('doodads', 'example.io'), crdYaml('things', 'example.io'));
+    const files = chartFiles(
+      {
+        'crds/example.io_widgets.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n',
+        'crds/example.io_gadgets.yaml': `${gadgets}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n`,
+        'crds/example.io_gizmos.yaml': 'a: [broken\n',
+        'crds/example.io_things.yaml': crdYaml('other', 'example.io'),
+        'crds/real.yaml': crdYaml('doodads', 'example.io'),
+      },
+      { 'crds/example.io_doodads.yaml': 'real.yaml' },
+    );
+    const message = planError(() => planChart(crds, files, inCrds));
+    assert.match(message, /^The chart cannot take the CRDs without overwriting files nx-helm-crds does not own:\n/);
+    assert.match(message, /crds\/example\.io_widgets\.yaml already exists and was not generated by nx-helm-crds \(it holds 1 document\(s\) that are not this CRD\)/);
+    assert.match(message, /crds\/example\.io_gadgets\.yaml .*\(it holds gadgets\.example\.io among other documents\)/);
+    assert.match(message, /crds\/example\.io_gizmos\.yaml .*\(crds\/example\.io_gizmos\.yaml is not valid YAML/);
+    assert.match(message, /crds\/example\.io_things\.yaml .*\(it holds other\.example\.io\)/);
+    assert.match(message, /Rename or remove it, or choose another fileName\/directory for gizmos\.example\.io\./);
+    assert.equal(message.split('\n  - ').length - 1, 4, message);
+    // The symlink points at a plain file defining the CRD, so the CRD counts as provided by that file.
+    assert.doesNotMatch(message, /example\.io_doodads\.yaml/);
+  });
+
+  it('refuses a symbolic link at the target path', () => {
+    const files = chartFiles({ 'elsewhere.txt': 'x' }, { 'crds/example.io_widgets.yaml': '../elsewhere.txt' });
+    assert.match(planError(() => planChart(kustomizeCrds(widgets), files, inCrds)), /crds\/example\.io_widgets\.yaml .*\(it is a symbolic link, which nx-helm-crds never writes through\)/);
+  });
+
+  it('refuses a template at the target path, even one defining the same CRD', () => {
+    const files = chartFiles({ 'templates/crds/example.io_widgets.yaml': `{{- if true }}\n${widgets}{{- end }}\n` });
+    assert.match(planError(() => planChart(kustomizeCrds(widgets), files, inTemplates)), /templates\/crds\/example\.io_widgets\.yaml .*\(it uses Helm template syntax\)/);
+  });
+
+  it('refuses two CRDs that map to one file name', () => {
+    const crds = kustomizeCrds(widgets, crdYaml('widgets', 'other.io'));
+    const message = planError(() => planChart(crds, chartFiles({}), { ...inCrds, fileName: '{plural}_{kind}.yaml' }));
+    assert.match(message, /widgets\.example\.io and widgets\.other\.io both map to crds\/widgets_widget\.yaml: choose a fileName pattern that tells them apart/);
+  });
+
+  it('does not write a CRD another chart file defines, and prunes its own copy of it', () => {
+    const crds = kustomizeCrds(widgets, gadgets, crdYaml('gizmos', 'example.io'));
+    const files = chartFiles({
+      'crds/example.io_widgets.yaml': generated(widgets),
+      'crds/hand-made.yaml': crdYaml('widgets', 'example.io', '  labels:\n    differs: "yes"\n'),
+      'templates/gadgets.yaml': `{{- if .Values.crds }}\n${gadgets}{{- end }}\n`,
+      'crds/example.io_gizmos.yaml': generated(crdYaml('gizmos', 'example.io')),
+    });
+    const plan = planChart(crds, files, inCrds);
+    assert.deepEqual(plan.providedElsewhere, [
+      { crd: 'widgets.example.io', path: 'crds/hand-made.yaml' },
+      { crd: 'gadgets.example.io', path: 'templates/gadgets.yaml' },
+    ]);
+    assert.deepEqual(plan.writes, []);
+    assert.deepEqual(plan.unchanged, [{ path: 'crds/example.io_gizmos.yaml', crd: 'gizmos.example.io' }]);
+    assert.deepEqual(plan.prunes, [{ path: 'crds/example.io_widgets.yaml', crds: ['widgets.example.io'] }]);
+  });
+
+  it('prunes generated files of the target directory whose CRD is gone, and no others', () => {
+    const files = chartFiles({
+      'crds/example.io_widgets.yaml': generated(widgets),
+      'crds/example.io_old.yaml': generated(crdYaml('olds', 'example.io')),
+      'crds/sub/example.io_older.yaml': generated(crdYaml('olders', 'example.io')),
+      'templates/crds/example.io_oldest.yaml': generated(crdYaml('oldests', 'example.io'), true),
+      'crds/hand.yaml': crdYaml('hands', 'example.io'),
+    });
+    const plan = planChart(kustomizeCrds(widgets), files, inCrds);
+    assert.deepEqual(plan.prunes, [{ path: 'crds/example.io_old.yaml', crds: ['olds.example.io'] }]);
+    assert.equal(planChangesChart(plan), true);
+  });
+
+  it('prunes a generated file whose CRD now maps to another file name', () => {
+    const plan = planChart(kustomizeCrds(widgets), chartFiles({ 'crds/example.io_widgets.yaml': generated(widgets) }), { ...inCrds, fileName: '{name}.yaml' });
+    assert.deepEqual(plan.writes.map((write) => [write.path, write.reason]), [['crds/widgets.example.io.yaml', 'create']]);
+    assert.deepEqual(plan.prunes, [{ path: 'crds/example.io_widgets.yaml', crds: ['widgets.example.io'] }]);
+  });
+
+  it('escapes braces when writing into templates/, and recognises its escaped file as unchanged', () => {
+    const braces = crdYaml('widgets', 'example.io', '  annotations:\n    example: \'{"a":{}} {{ .x }}\'\n');
+    const plan = planChart(kustomizeCrds(braces), chartFiles({}), inTemplates);
+    assert.equal(plan.writes.length, 1);
+    assert.equal(plan.writes[0].path, 'templates/crds/example.io_widgets.yaml');
+    assert.match(plan.writes[0].content, /example: '\{"a":\{\{ "\{\}\}" \}\} \{\{ "\{\{" \}\} \.x \{\{ "\}\}" \}\}'\n/);
+    const again = planChart(kustomizeCrds(braces), chartFiles({ [plan.writes[0].path]: plan.writes[0].content }), inTemplates);
+    assert.deepEqual(again.writes, []);
+    assert.deepEqual(again.unchanged, [{ path: 'templates/crds/example.io_widgets.yaml', crd: 'widgets.example.io' }]);
+  });
+
+  it('writes braces verbatim into crds/', () => {
+    const braces = crdYaml('widgets', 'example.io', '  annotations:\n    example: "{{ .x }}"\n');
+    const [write] = planChart(kustomizeCrds(braces), chartFiles({}), inCrds).writes;
+    assert.equal(write.content, generated(braces));
+    assert.match(write.content, /example: "\{\{ \.x \}\}"/);
+  });
+});
