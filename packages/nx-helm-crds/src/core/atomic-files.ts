@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { UserError } from './errors';
 
 export interface FileContent {
   readonly path: string;
@@ -20,6 +21,10 @@ export function writeFilesAtomically(files: readonly FileContent[]): void {
   try {
     for (const file of files) {
       mkdirSync(dirname(file.path), { recursive: true });
+      // Renaming onto a directory fails, which would leave the files renamed before it changed.
+      if (lstatSync(file.path, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new UserError(`Cannot write ${file.path}: a directory of that name is in the way. Remove or rename it.`);
+      }
       const temp = join(dirname(file.path), `.${basename(file.path)}${STAGING_MARKER}${process.pid}-${randomBytes(4).toString('hex')}`);
       staged.push({ temp, path: file.path });
       writeFileSync(temp, file.content, { flag: 'wx' });
@@ -28,7 +33,14 @@ export function writeFilesAtomically(files: readonly FileContent[]): void {
     for (const { temp } of staged) rmSync(temp, { force: true });
     throw error;
   }
-  for (const { temp, path } of staged) renameSync(temp, path);
+  for (const [index, { temp, path }] of staged.entries()) {
+    try {
+      renameSync(temp, path);
+    } catch (error) {
+      for (const { temp: left } of staged.slice(index)) rmSync(left, { force: true });
+      throw error;
+    }
+  }
 }
 
 export function writeFileAtomically(path: string, content: string): void {

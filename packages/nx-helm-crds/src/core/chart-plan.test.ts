@@ -83,6 +83,14 @@ describe('planChart', () => {
     assert.deepEqual(plan.prunes, []);
   });
 
+  it('updates a generated file whose text differs but whose data does not, with no differences', () => {
+    const older = renderGeneratedFile(widgets, { ...source, regenerate: 'nx run old:crds' }, false);
+    const plan = planChart(kustomizeCrds(widgets), chartFiles({ 'crds/example.io_widgets.yaml': older }), inCrds);
+    assert.deepEqual(plan.writes, [
+      { path: 'crds/example.io_widgets.yaml', crd: 'widgets.example.io', reason: 'update', content: generated(widgets), differences: [] },
+    ]);
+  });
+
   it('changes nothing when every generated file is up to date', () => {
     const plan = planChart(kustomizeCrds(widgets), chartFiles({ 'crds/example.io_widgets.yaml': generated(widgets) }), inCrds);
     assert.deepEqual(plan, { writes: [], unchanged: [{ path: 'crds/example.io_widgets.yaml', crd: 'widgets.example.io' }], prunes: [], providedElsewhere: [] });

@@ -48,13 +48,15 @@ export interface KustomizeResolution {
  * `kubectl` on PATH (whose `kubectl kustomize` embeds kustomize).
  */
 export function resolveKustomize({ explicit, workspaceRoot, env = process.env }: KustomizeResolution): ToolCommand {
+  // `env` is the whole environment: without PATH nothing is on PATH (findOnPath would fall back to ours).
+  const searchPath = env.PATH ?? '';
   const configured: [string | undefined, string][] = [
     [explicit, 'the kustomize option'],
     [env[KUSTOMIZE_ENV], `$${KUSTOMIZE_ENV}`],
   ];
   for (const [value, origin] of configured) {
     if (!value) continue;
-    const file = value.includes('/') || isAbsolute(value) ? resolve(workspaceRoot, value) : findOnPath(value, env.PATH);
+    const file = value.includes('/') || isAbsolute(value) ? resolve(workspaceRoot, value) : findOnPath(value, searchPath);
     if (!file || !isExecutable(file)) {
       throw new UserError(
         `kustomize was configured as "${value}" by ${origin}, but that is not an executable file. ` +
@@ -64,7 +66,7 @@ export function resolveKustomize({ explicit, workspaceRoot, env = process.env }:
     return kustomizeCommand(file, origin);
   }
   for (const name of ['kustomize', 'kubectl']) {
-    const file = findOnPath(name, env.PATH);
+    const file = findOnPath(name, searchPath);
     if (file) return kustomizeCommand(file, 'PATH');
   }
   throw new UserError(

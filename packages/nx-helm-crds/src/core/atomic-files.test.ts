@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { writeFileAtomically, writeFilesAtomically } from './atomic-files';
+import { UserError } from './errors';
+
+/** Every file under `root`, relative, sorted, so a stray staging file shows up in comparisons. */
+const allFiles = (root: string): string[] =>
+  readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name).slice(root.length + 1))
+    .sort();
+
+describe('writeFilesAtomically', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-atomic-'));
+    mkdirSync(join(root, 'crds'));
+    writeFileSync(join(root, 'crds/a.yaml'), 'old a\n');
+    writeFileSync(join(root, 'crds/keep.yaml'), 'keep\n');
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes every file, creating folders and replacing existing files, and leaves no staging file', () => {
+    writeFilesAtomically([
+      { path: join(root, 'crds/a.yaml'), content: 'new a\n' },
+      { path: join(root, 'templates/deep/b.yaml'), content: 'b\n' },
+    ]);
+    assert.equal(readFileSync(join(root, 'crds/a.yaml'), 'utf8'), 'new a\n');
+    assert.equal(readFileSync(join(root, 'templates/deep/b.yaml'), 'utf8'), 'b\n');
+    assert.deepEqual(allFiles(root), ['crds/a.yaml', 'crds/keep.yaml', 'templates/deep/b.yaml']);
+  });
+
+  it('changes nothing when one destination cannot be staged because its parent is a file', () => {
+    writeFileSync(join(root, 'not-a-dir'), 'a file\n');
+    assert.throws(
+      () =>
+        writeFilesAtomically([
+          { path: join(root, 'crds/a.yaml'), content: 'new a\n' },
+          { path: join(root, 'crds/new.yaml'), content: 'new\n' },
+          { path: join(root, 'not-a-dir/c.yaml'), content: 'c\n' },
+        ]),
+      (error: NodeJS.ErrnoException) => error.code === 'EEXIST' || error.code === 'ENOTDIR',
+    );
+    assert.equal(readFileSync(join(root, 'crds/a.yaml'), 'utf8'), 'old a\n');
+    assert.equal(readFileSync(join(root, 'not-a-dir'), 'utf8'), 'a file\n');
+    assert.deepEqual(allFiles(root), ['crds/a.yaml', 'crds/keep.yaml', 'not-a-dir']);
+  });
+
+  it('changes nothing when a deeper parent is a file', () => {
+    writeFileSync(join(root, 'blocker'), 'x');
+    assert.throws(() =>
+      writeFilesAtomically([
+        { path: join(root, 'crds/a.yaml'), content: 'new a\n' },
+        { path: join(root, 'blocker/sub/c.yaml'), content: 'c\n' },
+      ]),
+    );
+    assert.equal(readFileSync(join(root, 'crds/a.yaml'), 'utf8'), 'old a\n');
+    assert.deepEqual(allFiles(root), ['blocker', 'crds/a.yaml', 'crds/keep.yaml']);
+  });
+
+  it('changes nothing when a destination is a directory, and says so', () => {
+    mkdirSync(join(root, 'crds/in-the-way.yaml'));
+    assert.throws(
+      () =>
+        writeFilesAtomically([
+          { path: join(root, 'crds/a.yaml'), content: 'new a\n' },
+          { path: join(root, 'crds/in-the-way.yaml'), content: 'x\n' },
+        ]),
+      (error: unknown) => error instanceof UserError && /crds\/in-the-way\.yaml: a directory of that name is in the way/.test(error.message),
+    );
+    assert.equal(readFileSync(join(root, 'crds/a.yaml'), 'utf8'), 'old a\n');
+    assert.deepEqual(allFiles(root), ['crds/a.yaml', 'crds/keep.yaml']);
+  });
+
+  it('replaces a symbolic link at a destination instead of writing through it', () => {
+    writeFileSync(join(root, 'target.yaml'), 'target\n');
+    symlinkSync(join(root, 'target.yaml'), join(root, 'crds/link.yaml'));
+    writeFileAtomically(join(root, 'crds/link.yaml'), 'replaced\n');
+    assert.equal(readFileSync(join(root, 'target.yaml'), 'utf8'), 'target\n');
+    assert.equal(lstatSync(join(root, 'crds/link.yaml')).isSymbolicLink(), false);
+    assert.equal(readFileSync(join(root, 'crds/link.yaml'), 'utf8'), 'replaced\n');
+  });
+
+  it('writes a single file, and an empty list changes nothing', () => {
+    writeFileAtomically(join(root, 'one.yaml'), 'one\n');
+    writeFilesAtomically([]);
+    assert.equal(readFileSync(join(root, 'one.yaml'), 'utf8'), 'one\n');
+    assert.deepEqual(allFiles(root), ['crds/a.yaml', 'crds/keep.yaml', 'one.yaml']);
+  });
+});
