@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { crdNamesDefinedBy, isHelmTemplatePath, readChartFile, readChartFiles, type ChartFile } from './chart-files';
-import { crdYaml } from './crd.test';
+import { crdYaml } from '../testing/crd-fixtures';
 import { renderGeneratedFile } from './generated-file';
 
 const source = { kustomization: 'config/crd', regenerate: 'nx run chart:crds' };

@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { crdNameOf } from './crd';
 import { UserError } from './errors';
-import { generatedFileBody } from './generated-file';
+import { generatedFileBody, generatedFileKustomization } from './generated-file';
 import { splitYamlDocuments, type YamlDocument } from './yaml-documents';
 
 /**
@@ -25,6 +25,8 @@ export interface ChartFile {
   readonly documents?: readonly YamlDocument[];
   /** Why an `unreadable` file could not be read. */
   readonly problem?: string;
+  /** For `generated` files: the kustomization named in the header. */
+  readonly generatedFrom?: string;
 }
 
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json|tpl)$/i;
@@ -65,12 +67,13 @@ export function readChartFile(chartDirectory: string, path: string): ChartFile {
   }
   const helmTemplate = isHelmTemplatePath(path);
   const generatedBody = generatedFileBody(text, helmTemplate);
-  if (generatedBody === undefined && (path.endsWith('.tpl') || (helmTemplate && text.includes('{{')))) {
+  if (generatedBody === undefined && (/\.tpl$/i.test(path) || (helmTemplate && text.includes('{{')))) {
     return { path, kind: 'template', text };
   }
   try {
     const documents = splitYamlDocuments(generatedBody ?? text, path);
-    return { path, kind: generatedBody === undefined ? 'plain' : 'generated', text, documents };
+    if (generatedBody === undefined) return { path, kind: 'plain', text, documents };
+    return { path, kind: 'generated', text, documents, generatedFrom: generatedFileKustomization(text) };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return { path, kind: 'unreadable', text, problem: error.message };

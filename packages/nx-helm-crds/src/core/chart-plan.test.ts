@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { readChartFiles, type ChartFile } from './chart-files';
 import { planChangesChart, planChart, type ChartPlanOptions } from './chart-plan';
 import { collectCrds, type Crd } from './crd';
-import { crdYaml } from './crd.test';
+import { crdYaml } from '../testing/crd-fixtures';
 import { UserError } from './errors';
 import { renderGeneratedFile } from './generated-file';
 import { splitYamlDocuments } from './yaml-documents';
@@ -170,17 +170,31 @@ describe('planChart', () => {
     assert.deepEqual(plan.prunes, [{ path: 'crds/example.io_widgets.yaml', crds: ['widgets.example.io'] }]);
   });
 
-  it('prunes generated files of the target directory whose CRD is gone, and no others', () => {
+  it('prunes files generated from this kustomization whose CRD is gone, wherever they are (a changed directory), and no others', () => {
+    const otherSource = { ...source, kustomization: 'config/other-crd' };
     const files = chartFiles({
       'crds/example.io_widgets.yaml': generated(widgets),
       'crds/example.io_old.yaml': generated(crdYaml('olds', 'example.io')),
       'crds/sub/example.io_older.yaml': generated(crdYaml('olders', 'example.io')),
       'templates/crds/example.io_oldest.yaml': generated(crdYaml('oldests', 'example.io'), true),
+      'crds/example.io_theirs.yaml': renderGeneratedFile(crdYaml('theirs', 'example.io'), otherSource, false),
       'crds/hand.yaml': crdYaml('hands', 'example.io'),
     });
     const plan = planChart(kustomizeCrds(widgets), files, inCrds);
-    assert.deepEqual(plan.prunes, [{ path: 'crds/example.io_old.yaml', crds: ['olds.example.io'] }]);
+    assert.deepEqual(plan.prunes, [
+      { path: 'crds/example.io_old.yaml', crds: ['olds.example.io'] },
+      { path: 'crds/sub/example.io_older.yaml', crds: ['olders.example.io'] },
+      { path: 'templates/crds/example.io_oldest.yaml', crds: ['oldests.example.io'] },
+    ]);
     assert.equal(planChangesChart(plan), true);
+  });
+
+  it('treats a file generated from another kustomization as provided elsewhere, not as its own', () => {
+    const theirs = renderGeneratedFile(widgets, { ...source, kustomization: 'config/other-crd' }, false);
+    const plan = planChart(kustomizeCrds(widgets), chartFiles({ 'crds/widgets-from-elsewhere.yaml': theirs }), inCrds);
+    assert.deepEqual(plan.providedElsewhere, [{ crd: 'widgets.example.io', path: 'crds/widgets-from-elsewhere.yaml' }]);
+    assert.deepEqual(plan.writes, []);
+    assert.deepEqual(plan.prunes, []);
   });
 
   it('prunes a generated file whose CRD now maps to another file name', () => {

@@ -57,6 +57,9 @@ export function planChart(crds: readonly Crd[], chartFiles: readonly ChartFile[]
   const providedElsewhere: { crd: string; path: string }[] = [];
   const kept = new Set<string>();
   const helmTemplate = isHelmTemplatePath(options.directory);
+  // Only files generated from this kustomization are ours to rewrite or prune: another helm-crds target
+  // may feed the same chart from another kustomization.
+  const isOurs = (file: ChartFile) => file.kind === 'generated' && file.generatedFrom === options.source.kustomization;
 
   for (const crd of crds) {
     const path = posix.join(options.directory, crdFileName(crd, options.fileName));
@@ -67,7 +70,7 @@ export function planChart(crds: readonly Crd[], chartFiles: readonly ChartFile[]
     }
     targetOwner.set(path, crd.name);
 
-    const provider = (definers.get(crd.name) ?? []).find((file) => file.path !== path && file.kind !== 'generated');
+    const provider = (definers.get(crd.name) ?? []).find((file) => file.path !== path && !isOurs(file));
     if (provider) {
       providedElsewhere.push({ crd: crd.name, path: provider.path });
       continue;
@@ -76,7 +79,7 @@ export function planChart(crds: readonly Crd[], chartFiles: readonly ChartFile[]
     const existing = filesByPath.get(path);
     if (!existing) {
       writes.push({ path, crd: crd.name, reason: 'create', content });
-    } else if (existing.kind === 'generated') {
+    } else if (isOurs(existing)) {
       kept.add(path);
       if (existing.text === content) unchanged.push({ path, crd: crd.name });
       else writes.push({ path, crd: crd.name, reason: 'update', content, differences: differencesFrom(existing, crd) });
@@ -90,7 +93,7 @@ export function planChart(crds: readonly Crd[], chartFiles: readonly ChartFile[]
   }
 
   const prunes = chartFiles
-    .filter((file) => file.kind === 'generated' && posix.dirname(file.path) === options.directory && !kept.has(file.path))
+    .filter((file) => isOurs(file) && !kept.has(file.path))
     .filter((file) => !writes.some((write) => write.path === file.path))
     .map((file) => ({ path: file.path, crds: crdNamesDefinedBy(file, []) }));
 

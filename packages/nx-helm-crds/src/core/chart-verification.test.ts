@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { ChartFile } from './chart-files';
 import { formatVerificationReport, summaryLine, verifyChartCrds, type CrdVerdict } from './chart-verification';
 import { collectCrds, type Crd } from './crd';
-import { crdYaml } from './crd.test';
+import { crdYaml } from '../testing/crd-fixtures';
 import { splitYamlDocuments } from './yaml-documents';
 
 const kustomizeCrds = (...texts: string[]): Crd[] => collectCrds(splitYamlDocuments(texts.join('---\n'), 'out.yaml'), 'out.yaml');

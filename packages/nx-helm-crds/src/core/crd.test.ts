@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { collectCrds, crdFileName, validateFileNamePattern } from './crd';
+import { crdYaml } from '../testing/crd-fixtures';
 import { splitYamlDocuments } from './yaml-documents';
 
-export function crdYaml(plural: string, group: string, extra = ''): string {
-  const kind = plural[0].toUpperCase() + plural.slice(1, -1);
-  return (
-    `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${plural}.${group}\n${extra}` +
-    `spec:\n  group: ${group}\n  names:\n    kind: ${kind}\n    plural: ${plural}\n  scope: Namespaced\n` +
-    '  versions:\n  - name: v1\n    served: true\n    storage: true\n'
-  );
-}
 
 const parse = (text: string) => collectCrds(splitYamlDocuments(text, 'out.yaml'), 'out.yaml');
 

@@ -71,10 +71,16 @@ describe('escapeHelmBraces / unescapeHelmBraces', () => {
     }
   });
 
-  it('leaves no unquoted {{ or }} in escaped text', () => {
-    const escaped = escapeHelmBraces('a {}}{{ b }} {{{ c');
-    const outsideActions = escaped.replace(/\{\{ "[{}]+" \}\}/g, '');
-    assert.equal(/\{\{|\}\}/.test(outsideActions), false, escaped);
+  it('produces text in which every {{ Helm finds opens a quoted-braces action', () => {
+    // Like Go's template lexer: take the leftmost `{{`, read the action, continue after it.
+    for (const input of ['a {}}{{ b }} {{{ c', '{"a":{"b":{}}}', 'x{}}}y{{{', '}{{}{}}{']) {
+      const escaped = escapeHelmBraces(input);
+      for (let start = escaped.indexOf('{{'); start !== -1; ) {
+        const action = /^\{\{ "[{}]+" \}\}/.exec(escaped.slice(start));
+        assert.ok(action, `${JSON.stringify(escaped)}: the action at ${start} is not a quoted-braces action`);
+        start = escaped.indexOf('{{', start + action[0].length);
+      }
+    }
   });
 });
 

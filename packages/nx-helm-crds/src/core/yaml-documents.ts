@@ -25,11 +25,7 @@ export function splitYamlDocuments(stream: string, source: string): YamlDocument
   for (const parsed of parseAllDocuments(stream, { prettyErrors: true, uniqueKeys: true })) {
     if (parsed.errors.length > 0) {
       const first = parsed.errors[0];
-      throw new UserError(
-        `${source} is not valid YAML: ${first.message.split('\n')[0]}` +
-          (first.linePos ? ` (line ${first.linePos[0].line}, column ${first.linePos[0].col})` : '') +
-          '. Fix the YAML, or the kustomization that produced it.',
-      );
+      throw new UserError(`${source} is not valid YAML: ${first.message.split('\n')[0]}`);
     }
     const [start, , end] = parsed.range;
     const raw = stream.slice(start, end);

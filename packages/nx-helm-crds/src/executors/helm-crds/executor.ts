@@ -10,7 +10,8 @@ import { formatDifference } from '../../core/structural-diff';
 import { resolveInWorkspace } from '../../core/workspace-paths';
 import { kustomizeOutputFile } from '../kustomize-build/executor';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
-import { EXECUTORS, defaultOutputPath, siblingTargetOptions } from '../shared/sibling-targets';
+import { EXECUTORS, defaultOutputPath } from '../../constants';
+import { siblingTargetOptions } from '../shared/sibling-targets';
 import type { HelmCrdsExecutorSchema } from './schema';
 
 const MAX_DIFFERENCES_SHOWN = 20;

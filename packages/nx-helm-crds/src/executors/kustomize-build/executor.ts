@@ -4,7 +4,7 @@ import { describeError } from '../../core/errors';
 import { kustomizeBuild } from '../../core/kustomize';
 import { resolveKustomize } from '../../core/tool-resolution';
 import { displayPath, requireDirectory, resolveInWorkspace } from '../../core/workspace-paths';
-import { defaultOutputPath } from '../shared/sibling-targets';
+import { defaultOutputPath } from '../../constants';
 import type { KustomizeBuildExecutorSchema } from './schema';
 
 export function kustomizeOutputFile(options: KustomizeBuildExecutorSchema, projectName: string): string {

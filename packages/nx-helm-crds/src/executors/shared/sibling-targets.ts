@@ -1,12 +1,6 @@
 import { readTargetOptions, type ExecutorContext } from '@nx/devkit';
 import { UserError } from '../../core/errors';
 
-export const EXECUTORS = {
-  kustomizeBuild: 'nx-helm-crds:kustomize-build',
-  helmCrds: 'nx-helm-crds:helm-crds',
-  verify: 'nx-helm-crds:verify',
-} as const;
-
 /**
  * The options of another nx-helm-crds target of the same project (named, or found by its executor), so a
  * later step reuses the earlier step's configuration instead of repeating paths in project.json.
@@ -27,9 +21,4 @@ export function siblingTargetOptions<T>(context: ExecutorContext, executor: stri
   const target = candidates[0];
   const options = readTargetOptions<T>({ project: project!, target, configuration: context.configurationName }, context);
   return { target, options };
-}
-
-/** Default location of a target's files under dist/, shared by the executors and the target definitions. */
-export function defaultOutputPath(projectName: string, file: string): string {
-  return `dist/nx-helm-crds/${projectName}/${file}`;
 }

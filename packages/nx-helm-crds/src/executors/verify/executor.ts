@@ -8,7 +8,8 @@ import { resolveInWorkspace } from '../../core/workspace-paths';
 import type { HelmCrdsExecutorSchema } from '../helm-crds/schema';
 import { kustomizeOutputFile } from '../kustomize-build/executor';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
-import { EXECUTORS, defaultOutputPath, siblingTargetOptions } from '../shared/sibling-targets';
+import { EXECUTORS, defaultOutputPath } from '../../constants';
+import { siblingTargetOptions } from '../shared/sibling-targets';
 import type { VerifyExecutorSchema } from './schema';
 
 export default async function verifyExecutor(options: VerifyExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
