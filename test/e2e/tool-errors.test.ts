@@ -71,15 +71,14 @@ describe('kustomize resolution and failures', () => {
   });
 
   it('a kustomization directory that does not exist is reported with the option to fix', () => {
-    const projectJson = `${EXAMPLE}/chart/project.json`;
-    const project = workspace.read(projectJson);
-    workspace.write(projectJson, project.replace('"kustomization": "examples/operator/config/crd"', '"kustomization": "examples/operator/config/crds"'));
+    const nxJson = workspace.read('nx.json');
+    workspace.write('nx.json', nxJson.replace('"kustomization": "examples/operator/config/crd"', '"kustomization": "examples/operator/config/crds"'));
     try {
       const result = workspace.nx(['run', 'chart:kustomize-build']);
       assert.notEqual(result.status, 0, result.output);
       assert.match(result.output, /The kustomization directory .*examples\/operator\/config\/crds does not exist or is not a directory\. Set the kustomization option/);
     } finally {
-      workspace.write(projectJson, project);
+      workspace.write('nx.json', nxJson);
     }
   });
 });

@@ -7,3 +7,5 @@ export * from './core/crd-selection';
 export * from './core/errors';
 export * from './core/structural-diff';
 export * from './core/yaml-documents';
+export { createNodes } from './plugin/create-nodes';
+export type { NxHelmCrdsPluginOptions, ChartCrdsConfig } from './plugin/plugin-options';

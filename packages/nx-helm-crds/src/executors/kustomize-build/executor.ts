@@ -1,6 +1,7 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { writeFileAtomically } from '../../core/atomic-files';
-import { describeError } from '../../core/errors';
+import { UserError, describeError } from '../../core/errors';
+import { readKustomizationGraph, type KustomizationGraph } from '../../core/kustomization-graph';
 import { kustomizeBuild } from '../../core/kustomize';
 import { resolveKustomize } from '../../core/tool-resolution';
 import { displayPath, requireDirectory, resolveInWorkspace } from '../../core/workspace-paths';
@@ -11,12 +12,34 @@ export function kustomizeOutputFile(options: KustomizeBuildExecutorSchema, proje
   return options.outputFile ?? defaultOutputPath(projectName, 'kustomize.yaml');
 }
 
+/** Remote content is not in the cache key, so it is refused unless explicitly allowed (and then uncached). */
+function refuseRemoteResources(workspaceRoot: string, options: KustomizeBuildExecutorSchema): void {
+  if (options.allowRemoteResources) return;
+  let graph: KustomizationGraph;
+  try {
+    graph = readKustomizationGraph(workspaceRoot, options.kustomization);
+  } catch (error) {
+    // A kustomization that cannot be read is left to kustomize, whose own error the user knows best.
+    if (error instanceof UserError) return;
+    throw error;
+  }
+  if (graph.remote.length === 0) return;
+  const references = graph.remote.map((remote) => `${remote.kustomization}: ${remote.field} "${remote.reference}"`);
+  throw new UserError(
+    `The kustomization ${options.kustomization} references remote resources, which nx-helm-crds refuses by default ` +
+      `(their content is not part of the cache key, and CI would fetch whatever they point to):\n  - ${references.join('\n  - ')}\n` +
+      'Vendor them into the repository, or allow them: the plugin option `remoteResources: "uncached"` ' +
+      '(or the executor option `allowRemoteResources: true` with `cache: false` on the target).',
+  );
+}
+
 export default async function kustomizeBuildExecutor(options: KustomizeBuildExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   try {
     const directory = resolveInWorkspace(context.root, options.kustomization, 'kustomization');
     requireDirectory(directory, 'The kustomization directory', 'Set the kustomization option to the folder that holds kustomization.yaml.');
     const outputFile = kustomizeOutputFile(options, context.projectName!);
     const outputPath = resolveInWorkspace(context.root, outputFile, 'outputFile');
+    refuseRemoteResources(context.root, options);
     const kustomize = resolveKustomize({ explicit: options.kustomize, workspaceRoot: context.root });
     logger.info(`kustomize build ${options.kustomization} (${[displayPath(context.root, kustomize.file), ...kustomize.args].join(' ')}, from ${kustomize.origin})`);
     const rendered = await kustomizeBuild({

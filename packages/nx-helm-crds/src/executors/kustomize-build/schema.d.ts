@@ -4,4 +4,5 @@ export interface KustomizeBuildExecutorSchema {
   kustomize?: string;
   args?: string[];
   timeout?: number;
+  allowRemoteResources?: boolean;
 }

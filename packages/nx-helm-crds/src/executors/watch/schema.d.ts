@@ -1,0 +1,5 @@
+export interface WatchExecutorSchema {
+  target?: string;
+  debounce?: number;
+  buildTarget?: string;
+}

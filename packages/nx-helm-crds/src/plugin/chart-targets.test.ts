@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { chartTargets, type ChartTargetsRequest } from './chart-targets';
+import { DEFAULT_TARGET_NAMES } from './plugin-options';
+
+const request: ChartTargetsRequest = {
+  chart: 'charts/kserve',
+  projectName: 'kserve',
+  config: { kustomization: 'config/crd' },
+  kustomizationFiles: ['config/crd/bases/a.yaml', 'config/crd/kustomization.yaml'],
+  remoteReferences: [],
+  names: DEFAULT_TARGET_NAMES,
+  remoteResources: 'fail',
+};
+
+describe('chartTargets', () => {
+  it('orders kustomize-build → helm-crds → verify → crds, all cached', () => {
+    const targets = chartTargets(request);
+    assert.deepEqual(Object.keys(targets), ['kustomize-build', 'helm-crds', 'verify', 'crds', 'crds-watch']);
+    assert.deepEqual(targets['helm-crds'].dependsOn, ['kustomize-build']);
+    assert.deepEqual(targets.verify.dependsOn, ['helm-crds']);
+    assert.deepEqual(targets.crds.dependsOn, ['verify']);
+    for (const name of ['kustomize-build', 'helm-crds', 'verify', 'crds']) assert.equal(targets[name].cache, true, name);
+    assert.equal(targets['crds-watch'].continuous, true);
+  });
+
+  it('makes the files the kustomization reads, and the kustomize version, the cache key of kustomize-build', () => {
+    assert.deepEqual(chartTargets(request)['kustomize-build'].inputs, [
+      '{workspaceRoot}/config/crd/bases/a.yaml',
+      '{workspaceRoot}/config/crd/kustomization.yaml',
+      { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --kustomize' },
+    ]);
+    const pinned = chartTargets({ ...request, kustomize: 'tools/bin/my kubectl' })['kustomize-build'];
+    assert.deepEqual(pinned.inputs?.at(-1), { runtime: "node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --kustomize 'tools/bin/my kubectl'" });
+    assert.equal(pinned.options.kustomize, 'tools/bin/my kubectl');
+  });
+
+  it('restores the chart CRD folder from the cache in write mode only', () => {
+    const helmCrds = chartTargets({ ...request, config: { kustomization: 'config/crd', placement: 'templates', directory: 'templates/crd' } })['helm-crds'];
+    assert.deepEqual(helmCrds.outputs, [
+      '{workspaceRoot}/dist/nx-helm-crds/kserve/helm-crds.json',
+      '{options.checkReport ?? {workspaceRoot}/charts/kserve/templates/crd}',
+    ]);
+    assert.deepEqual(helmCrds.configurations?.check, { check: true, checkReport: 'dist/nx-helm-crds/kserve/helm-crds-check.json' });
+    assert.deepEqual(helmCrds.options, { chart: 'charts/kserve', placement: 'templates', directory: 'templates/crd' });
+  });
+
+  it('hashes the hand-maintained chart files for helm-crds and the whole chart for verify', () => {
+    const targets = chartTargets(request);
+    assert.deepEqual(targets['helm-crds'].inputs?.at(-1), { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --chart charts/kserve' });
+    assert.deepEqual(targets.verify.inputs?.at(-1), { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --chart-files charts/kserve' });
+  });
+
+  it('never caches a kustomization with remote resources when told to build it uncached', () => {
+    const remote = { ...request, remoteReferences: ['https://github.com/x/y//config?ref=v1'] };
+    assert.equal(chartTargets(remote)['kustomize-build'].cache, true, 'fail policy: the executor refuses, so nothing is cached');
+    assert.equal(chartTargets(remote)['kustomize-build'].options.allowRemoteResources, undefined);
+    const uncached = chartTargets({ ...remote, remoteResources: 'uncached' })['kustomize-build'];
+    assert.equal(uncached.cache, false);
+    assert.equal(uncached.options.allowRemoteResources, true);
+    assert.match(String(uncached.metadata?.description), /never cached: it references remote resources https:\/\/github\.com\/x\/y/);
+  });
+
+  it('uses configured target names throughout', () => {
+    const names = { ...DEFAULT_TARGET_NAMES, kustomizeBuild: 'render', crds: 'sync-crds' };
+    const targets = chartTargets({ ...request, names });
+    assert.deepEqual(targets['helm-crds'].dependsOn, ['render']);
+    assert.deepEqual(targets['sync-crds'].dependsOn, ['verify']);
+    assert.equal(targets['crds-watch'].options.target, 'sync-crds');
+  });
+
+  it('describes every target for nx show project', () => {
+    for (const [name, target] of Object.entries(chartTargets(request))) {
+      assert.match(String(target.metadata?.description), /\w+ .*/, name);
+    }
+  });
+});

@@ -1,0 +1,119 @@
+import { createNodesFromFiles, type CreateNodes, type CreateNodesContext, type CreateNodesResult } from '@nx/devkit';
+import { PluginCache, hashObject, workspaceDataDirectory } from '@nx/devkit/internal';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import { UserError } from '../core/errors';
+import { readKustomizationGraph, type KustomizationGraph } from '../core/kustomization-graph';
+import { chartTargets } from './chart-targets';
+import { normalizeChartDirectory, targetNames, type ChartCrdsConfig, type NxHelmCrdsPluginOptions } from './plugin-options';
+
+export const CHART_GLOB = '**/Chart.yaml';
+
+interface CachedGraph {
+  /** sha256 of every kustomization file the graph was read from: the graph only depends on them. */
+  readonly kustomizationFilesHash: string;
+  readonly graph: KustomizationGraph;
+}
+
+/**
+ * Infers the CRD pipeline for every chart named in the plugin options. The kustomization graph (which
+ * files Kustomize reads) is cached in Nx's workspace data directory, keyed on the kustomization files it
+ * was read from, so a large repo re-reads only the kustomizations that changed.
+ */
+export const createNodes: CreateNodes<NxHelmCrdsPluginOptions> = [
+  CHART_GLOB,
+  async (chartFiles, options, context) => {
+    const cache = new PluginCache<CachedGraph>(join(workspaceDataDirectory, `nx-helm-crds-${hashObject(options ?? {})}.json`));
+    try {
+      return await createNodesFromFiles((chartFile, pluginOptions, nodeContext) => chartProject(chartFile, pluginOptions, nodeContext, cache), chartFiles, options, context);
+    } finally {
+      cache.writeToDisk();
+    }
+  },
+];
+
+function configFor(options: NxHelmCrdsPluginOptions | undefined, chart: string): ChartCrdsConfig | undefined {
+  for (const [directory, config] of Object.entries(options?.charts ?? {})) {
+    if (normalizeChartDirectory(directory) === chart) return config;
+  }
+  return undefined;
+}
+
+function chartProject(chartFile: string, options: NxHelmCrdsPluginOptions | undefined, context: CreateNodesContext, cache: PluginCache<CachedGraph>): CreateNodesResult {
+  const chart = dirname(chartFile);
+  const config = configFor(options, chart);
+  if (!config) return {};
+  const graph = kustomizationGraphOrFallback(context.workspaceRoot, config.kustomization, cache);
+  const projectName = existingProjectName(context.workspaceRoot, chart) ?? chartName(context.workspaceRoot, chartFile);
+  return {
+    projects: {
+      [chart]: {
+        name: projectName,
+        root: chart,
+        targets: chartTargets({
+          chart,
+          projectName,
+          config,
+          kustomizationFiles: graph.files,
+          graphProblem: graph.problem,
+          remoteReferences: graph.remote.map((remote) => remote.reference),
+          names: targetNames(options),
+          kustomize: options?.kustomize,
+          remoteResources: options?.remoteResources ?? 'fail',
+        }),
+      },
+    },
+  };
+}
+
+/**
+ * A broken kustomization must not break the whole project graph (every nx command would fail): its target
+ * falls back to every file under the kustomization folder, and the kustomize-build run reports the problem.
+ */
+function kustomizationGraphOrFallback(workspaceRoot: string, kustomization: string, cache: PluginCache<CachedGraph>): KustomizationGraph & { problem?: string } {
+  try {
+    return kustomizationGraph(workspaceRoot, kustomization, cache);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return { files: [`${kustomization}/**/*`], remote: [], kustomizations: [kustomization], problem: error.message };
+  }
+}
+
+function kustomizationGraph(workspaceRoot: string, kustomization: string, cache: PluginCache<CachedGraph>): KustomizationGraph {
+  const key = kustomization;
+  const cached = cache.get(key);
+  if (cached && cached.kustomizationFilesHash === hashFiles(workspaceRoot, kustomizationFilesOf(cached.graph))) return cached.graph;
+  const graph = readKustomizationGraph(workspaceRoot, kustomization);
+  cache.set(key, { graph, kustomizationFilesHash: hashFiles(workspaceRoot, kustomizationFilesOf(graph)) });
+  return graph;
+}
+
+const KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
+
+function kustomizationFilesOf(graph: KustomizationGraph): string[] {
+  return graph.files.filter((file) => KUSTOMIZATION_FILE.test(file));
+}
+
+function hashFiles(workspaceRoot: string, files: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    const path = join(workspaceRoot, file);
+    hash.update(`${file}\0${existsSync(path) ? readFileSync(path) : 'missing'}\0`);
+  }
+  return hash.digest('hex');
+}
+
+/** A project.json beside the chart keeps its own name (Nx merges our targets into it). */
+function existingProjectName(workspaceRoot: string, chart: string): string | undefined {
+  const projectJson = join(workspaceRoot, chart, 'project.json');
+  if (!existsSync(projectJson)) return undefined;
+  const name = (JSON.parse(readFileSync(projectJson, 'utf8')) as { name?: unknown }).name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+function chartName(workspaceRoot: string, chartFile: string): string {
+  const name = (parse(readFileSync(join(workspaceRoot, chartFile), 'utf8')) as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && name !== '' ? name : dirname(chartFile).replace(/\//g, '-');
+}
