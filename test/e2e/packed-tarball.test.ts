@@ -58,6 +58,7 @@ describe('the packed plugin in a plain Nx 24 workspace', () => {
     }
     const warm = workspace.nx(['run', 'chart:crds']);
     assert.equal(warm.status, 0, warm.output);
-    assert.deepEqual(cachedTasks(warm.output), ['chart:kustomize-build', 'chart:helm-crds', 'chart:verify', 'chart:crds']);
+    // The no-op crds aggregator re-runs once after a run that wrote the chart (see pipeline.test.ts).
+    assert.deepEqual(cachedTasks(warm.output), ['chart:kustomize-build', 'chart:helm-crds', 'chart:verify']);
   });
 });

@@ -102,16 +102,19 @@ export function runNxAsync(cwd: string, args: string[], env?: NodeJS.ProcessEnv)
   });
 }
 
-/** Task ids Nx reports as served from its cache (`> nx run chart:verify  [local cache]` and the like). */
+/**
+ * Task ids Nx reports as served from its cache: `> nx run chart:verify  [local cache]` for one project,
+ * `✔  nx run chart:verify  [local cache]` in the summary of run-many and affected.
+ */
 export function cachedTasks(output: string): string[] {
-  return [...output.matchAll(/^> nx run (\S+)\s+\[(?:local cache|remote cache|existing outputs match the cache, left as is)\]$/gm)].map(
+  return [...output.matchAll(/^(?:>|✔)\s+nx run (\S+)\s+\[(?:local cache|remote cache|existing outputs match the cache, left as is)\]$/gm)].map(
     (match) => match[1],
   );
 }
 
 /** Task ids Nx actually ran. */
 export function executedTasks(output: string): string[] {
-  return [...output.matchAll(/^> nx run (\S+)$/gm)].map((match) => match[1]);
+  return [...output.matchAll(/^(?:>|✔|✖)\s+nx run (\S+?)\s*$/gm)].map((match) => match[1]);
 }
 
 /** Nx's own summary line, e.g. `4/4` from `Cache: 4/4 hit (100%)`. */

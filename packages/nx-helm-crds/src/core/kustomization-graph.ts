@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { UserError } from './errors';
@@ -43,7 +43,9 @@ export function readKustomizationGraph(workspaceRoot: string, kustomizationDir: 
   if (!statSync(start, { throwIfNoEntry: false })?.isDirectory()) {
     throw new UserError(`Kustomization directory "${kustomizationDir}" does not exist or is not a directory (looked in ${root}).`);
   }
-  const walk: Walk = { root, realRoot: realpathSync(root), files: new Set(), remote: [], kustomizations: [], visited: new Map(), stack: [] };
+  const walk: Walk = {
+    root, realRoot: realpathSync(root), files: new Set(), remote: [], kustomizations: [], visited: new Map(), stack: [],
+  };
   visitKustomization(walk, workspacePath(root, start), 'Kustomization', undefined);
   return { files: [...walk.files].sort(), remote: walk.remote, kustomizations: walk.kustomizations };
 }
@@ -275,7 +277,8 @@ function requireKind(actual: KustomizationKind, expected: KustomizationKind, ref
   const prefix = `${referrer.site.file}: ${referrer.field} "${referrer.reference}"`;
   throw new UserError(
     expected === 'Component'
-      ? `${prefix} is a Kustomization, not a Component: components must hold \`kind: Component\` (apiVersion kustomize.config.k8s.io/v1alpha1). List it under resources instead, or change its kind.`
+      ? `${prefix} is a Kustomization, not a Component: components must hold \`kind: Component\` ` +
+          '(apiVersion kustomize.config.k8s.io/v1alpha1). List it under resources instead, or change its kind.'
       : `${prefix} is a Component (kind: Component): Kustomize only accepts it under components. Move it there.`,
   );
 }
@@ -285,7 +288,7 @@ function requireKind(actual: KustomizationKind, expected: KustomizationKind, ref
 
 /** `resources` and `bases`: each entry is a file, a kustomization directory, or a remote base. Returns the files loaded as resources. */
 function readResources(walk: Walk, site: Site, field: string, value: unknown): string[] {
-  return listAt(site, field, value).flatMap((entry, index) => readResource(walk, site, `${field}[${index}]`, stringAt(site, `${field}[${index}]`, entry)));
+  return stringsAt(site, field, value).flatMap((entry) => readResource(walk, site, entry.field, entry.value));
 }
 
 /** Kustomize tries a resource as a file first, then as a kustomization directory or remote base (accumulateResources). */
@@ -302,29 +305,29 @@ function readResource(walk: Walk, site: Site, field: string, reference: string):
 
 /** `components`: directories holding a `kind: Component` kustomization, or remote bases. */
 function readComponents(walk: Walk, site: Site, value: unknown): string[] {
-  return listAt(site, 'components', value).flatMap((entry, index) => {
-    const field = `components[${index}]`;
-    const reference = stringAt(site, field, entry);
+  return stringsAt(site, 'components', value).flatMap(({ field, value: reference }) => {
     if (isRemoteBase(reference)) {
       addRemote(walk, site, field, reference);
       return [];
     }
     const local = existingLocal(walk, site, field, reference);
     if (!local.stats.isDirectory()) {
-      throw new UserError(`${site.file}: ${field} "${reference}" is a file; components must be directories holding a \`kind: Component\` kustomization.`);
+      throw new UserError(
+        `${site.file}: ${field} "${reference}" is a file; components must be directories holding a \`kind: Component\` kustomization.`,
+      );
     }
     return visitKustomization(walk, local.real, 'Component', { site, field, reference }).resourceFiles;
   });
 }
 
-/** `crds` and `configurations`: lists of files. */
+/** A list of files: `crds`, `configurations`, generator `envs`, helm `additionalValuesFiles`. */
 function readFileList(walk: Walk, site: Site, field: string, value: unknown): void {
-  listAt(site, field, value).forEach((entry, index) => readFile(walk, site, `${field}[${index}]`, stringAt(site, `${field}[${index}]`, entry)));
+  for (const entry of stringsAt(site, field, value)) readFile(walk, site, entry.field, entry.value);
 }
 
 /** `patches` and `patchesJson6902`: a patch is either `path` (a file) or `patch` (inline, reads nothing). */
 function readPatches(walk: Walk, site: Site, field: string, value: unknown): void {
-  listAt(site, field, value).forEach((entry, index) => readPatch(walk, site, `${field}[${index}]`, recordAt(site, `${field}[${index}]`, entry)));
+  for (const entry of recordsAt(site, field, value)) readPatch(walk, site, entry.field, entry.value);
 }
 
 function readPatch(walk: Walk, site: Site, field: string, patch: Fields): void {
@@ -335,20 +338,18 @@ function readPatch(walk: Walk, site: Site, field: string, patch: Fields): void {
 
 /** `patchesStrategicMerge`: each entry is a file path or, when it parses as YAML objects, an inline patch. */
 function readStrategicMergePatches(walk: Walk, site: Site, field: string, value: unknown): void {
-  listAt(site, field, value).forEach((entry, index) => {
-    const patch = stringAt(site, `${field}[${index}]`, entry);
-    if (inlineDocuments(patch) === undefined) readFile(walk, site, `${field}[${index}]`, patch);
-  });
+  for (const entry of stringsAt(site, field, value)) {
+    if (inlineDocuments(entry.value) === undefined) readFile(walk, site, entry.field, entry.value);
+  }
 }
 
 /** `replacements`: each entry is `path` (a file of replacements) or an inline replacement. */
 function readReplacements(walk: Walk, site: Site, field: string, value: unknown): void {
-  listAt(site, field, value).forEach((entry, index) => {
-    const replacement = recordAt(site, `${field}[${index}]`, entry);
+  for (const { field: entryField, value: replacement } of recordsAt(site, field, value)) {
     if (replacement.path !== undefined && replacement.path !== null && replacement.path !== '') {
-      readFile(walk, site, `${field}[${index}].path`, stringAt(site, `${field}[${index}].path`, replacement.path));
+      readFile(walk, site, `${entryField}.path`, stringAt(site, `${entryField}.path`, replacement.path));
     }
-  });
+  }
 }
 
 /** `openapi.path`: a schema file (`openapi.version` names a built-in schema and reads nothing). */
@@ -360,17 +361,17 @@ function readOpenApi(walk: Walk, site: Site, value: unknown): void {
 
 /** `configMapGenerator` and `secretGenerator`: `files` (`key=path` or `path`), `envs` and the deprecated `env`. */
 function readKeyValueGenerators(walk: Walk, site: Site, field: string, value: unknown): void {
-  listAt(site, field, value).forEach((entry, index) => readKeyValueSources(walk, site, `${field}[${index}]`, recordAt(site, `${field}[${index}]`, entry)));
+  for (const entry of recordsAt(site, field, value)) readKeyValueSources(walk, site, entry.field, entry.value);
 }
 
 function readKeyValueSources(walk: Walk, site: Site, field: string, generator: Fields): void {
-  listAt(site, `${field}.files`, generator.files).forEach((entry, index) => {
-    const where = `${field}.files[${index}]`;
-    readFile(walk, site, where, filePathOfSource(site, where, stringAt(site, where, entry)));
-  });
-  listAt(site, `${field}.envs`, generator.envs).forEach((entry, index) => readFile(walk, site, `${field}.envs[${index}]`, stringAt(site, `${field}.envs[${index}]`, entry)));
+  for (const entry of stringsAt(site, `${field}.files`, generator.files)) {
+    readFile(walk, site, entry.field, filePathOfSource(site, entry.field, entry.value));
+  }
+  readFileList(walk, site, `${field}.envs`, generator.envs);
   // Kustomize drops an empty `env` (FixKustomization), so only a non-empty one is read.
-  if (generator.env !== undefined && generator.env !== null && generator.env !== '') readFile(walk, site, `${field}.env`, stringAt(site, `${field}.env`, generator.env));
+  const env = optionalStringAt(site, `${field}.env`, generator.env);
+  if (env) readFile(walk, site, `${field}.env`, env);
 }
 
 /** `key=path` names the file after the first `=`; a bare `path` uses its base name as key (generators.ParseFileSource). */
@@ -396,27 +397,33 @@ interface ChartKeys {
   readonly additionalValuesFiles?: string;
 }
 
-const HELM_CHART_KEYS: ChartKeys = { name: 'name', version: 'version', repo: 'repo', valuesFile: 'valuesFile', additionalValuesFiles: 'additionalValuesFiles' };
+const HELM_CHART_KEYS: ChartKeys = {
+  name: 'name', version: 'version', repo: 'repo', valuesFile: 'valuesFile', additionalValuesFiles: 'additionalValuesFiles',
+};
 const LEGACY_CHART_KEYS: ChartKeys = { name: 'chartName', version: 'chartVersion', repo: 'chartRepoUrl', valuesFile: 'values' };
 
-/** The directory charts live in, and the field that set it (for messages). */
+/** The directory charts live in, and the field that sets it (for messages). */
 interface ChartHome {
   readonly path: string;
   readonly field: string;
+  /** The field is absent and Kustomize's default applies. */
+  readonly isDefault: boolean;
 }
 
 const DEFAULT_CHART_HOME = 'charts';
+
+function defaultChartHome(field: string): ChartHome {
+  return { path: DEFAULT_CHART_HOME, field, isDefault: true };
+}
 
 /**
  * `helmCharts` with `helmGlobals`, and the legacy `helmChartInflationGenerator`, which Kustomize converts into
  * them (types.SplitHelmParameters): its last non-empty `chartHome` applies only when `helmGlobals` is absent.
  */
 function readHelm(walk: Walk, site: Site, fields: Fields): void {
-  const charts = listAt(site, 'helmCharts', fields.helmCharts).map((entry, index) => ({
-    field: `helmCharts[${index}]`, chart: recordAt(site, `helmCharts[${index}]`, entry), keys: HELM_CHART_KEYS,
-  }));
-  const legacyCharts = listAt(site, 'helmChartInflationGenerator', fields.helmChartInflationGenerator).map((entry, index) => ({
-    field: `helmChartInflationGenerator[${index}]`, chart: recordAt(site, `helmChartInflationGenerator[${index}]`, entry), keys: LEGACY_CHART_KEYS,
+  const charts = recordsAt(site, 'helmCharts', fields.helmCharts).map(({ field, value }) => ({ field, chart: value, keys: HELM_CHART_KEYS }));
+  const legacyCharts = recordsAt(site, 'helmChartInflationGenerator', fields.helmChartInflationGenerator).map(({ field, value }) => ({
+    field, chart: value, keys: LEGACY_CHART_KEYS,
   }));
   if (charts.length + legacyCharts.length === 0) return;
   const home = chartHomeOf(site, fields.helmGlobals, legacyCharts);
@@ -426,14 +433,14 @@ function readHelm(walk: Walk, site: Site, fields: Fields): void {
 function chartHomeOf(site: Site, globalsValue: unknown, legacyCharts: readonly { field: string; chart: Fields }[]): ChartHome {
   if (globalsValue !== undefined && globalsValue !== null) {
     const globals = recordAt(site, 'helmGlobals', globalsValue);
-    if (globals.chartHome !== undefined && globals.chartHome !== '') {
-      return { path: stringAt(site, 'helmGlobals.chartHome', globals.chartHome), field: 'helmGlobals.chartHome' };
+    if (globals.chartHome !== undefined && globals.chartHome !== null && globals.chartHome !== '') {
+      return { path: stringAt(site, 'helmGlobals.chartHome', globals.chartHome), field: 'helmGlobals.chartHome', isDefault: false };
     }
-    return { path: DEFAULT_CHART_HOME, field: `helmGlobals.chartHome (default "${DEFAULT_CHART_HOME}")` };
+    return defaultChartHome('helmGlobals.chartHome');
   }
   const legacy = legacyCharts.filter(({ chart }) => typeof chart.chartHome === 'string' && chart.chartHome !== '').at(-1);
-  if (legacy) return { path: legacy.chart.chartHome as string, field: `${legacy.field}.chartHome` };
-  return { path: DEFAULT_CHART_HOME, field: `helmGlobals.chartHome (default "${DEFAULT_CHART_HOME}")` };
+  if (legacy) return { path: legacy.chart.chartHome as string, field: `${legacy.field}.chartHome`, isDefault: false };
+  return defaultChartHome('helmGlobals.chartHome');
 }
 
 /**
@@ -446,27 +453,23 @@ function readHelmChart(walk: Walk, site: Site, field: string, chart: Fields, key
   if (!name) throw new UserError(`${site.file}: ${field}.${keys.name} is missing: Kustomize needs the chart's name.`);
   const version = optionalStringAt(site, `${field}.${keys.version}`, chart[keys.version]);
   const repo = optionalStringAt(site, `${field}.${keys.repo}`, chart[keys.repo]);
-  resolveLocal(walk, site, home.field, home.path);
+  // Checked even when the chart is pulled: Kustomize then writes it into the chart home.
+  resolveLocal(walk, site, home.isDefault ? `${home.field} (default "${home.path}")` : home.field, home.path);
   const chartPath = repo && version ? join(home.path, `${name}-${version}`, name) : join(home.path, name);
   const chartDir = resolveLocal(walk, site, `${field}.${keys.name}`, chartPath);
   if (chartDir.stats?.isDirectory()) {
-    for (const file of filesUnder(walk, chartDir.real ?? chartDir.path)) walk.files.add(file);
+    for (const file of filesUnder(walk, existingLocal(walk, site, `${field}.${keys.name}`, chartPath).real)) walk.files.add(file);
   } else if (repo) {
     addRemote(walk, site, `${field}.${keys.repo}`, repo);
   } else {
     throw new UserError(
       `${site.file}: ${field}.${keys.name} "${name}": no chart directory at ${chartDir.path} and no ${field}.${keys.repo} to pull it from. ` +
-        `Put the chart there, set ${home.field.replace(/ \(default.*\)$/, '')} to the directory holding it, or give a repo.`,
+        `Put the chart there, set ${home.field} to the directory holding it, or give a repo.`,
     );
   }
   const valuesFile = optionalStringAt(site, `${field}.${keys.valuesFile}`, chart[keys.valuesFile]);
   if (valuesFile) readFile(walk, site, `${field}.${keys.valuesFile}`, valuesFile);
-  if (keys.additionalValuesFiles) {
-    const listField = `${field}.${keys.additionalValuesFiles}`;
-    listAt(site, listField, chart[keys.additionalValuesFiles]).forEach((entry, index) =>
-      readFile(walk, site, `${listField}[${index}]`, stringAt(site, `${listField}[${index}]`, entry)),
-    );
-  }
+  if (keys.additionalValuesFiles) readFileList(walk, site, `${field}.${keys.additionalValuesFiles}`, chart[keys.additionalValuesFiles]);
 }
 
 function filesUnder(walk: Walk, dir: string): string[] {
@@ -484,19 +487,17 @@ function filesUnder(walk: Walk, dir: string): string[] {
  * name files of their own, relative to this kustomization (Kustomize configures them with its loader).
  */
 function readPluginEntries(walk: Walk, site: Site, field: string, value: unknown): void {
-  listAt(site, field, value).forEach((entry, index) => {
-    const where = `${field}[${index}]`;
-    const reference = stringAt(site, where, entry);
+  for (const { field: where, value: reference } of stringsAt(site, field, value)) {
     const inline = inlineDocuments(reference);
     if (inline !== undefined) {
       readBuiltinPluginConfigs(walk, site, where, inline);
-      return;
+      continue;
     }
     for (const file of readResource(walk, site, where, reference)) {
       const documents = splitYamlDocuments(readFileSync(join(walk.root, file), 'utf8'), file).map((document) => document.value);
       readBuiltinPluginConfigs(walk, site, `${where} (${file})`, documents);
     }
-  });
+  }
 }
 
 type BuiltinPluginReader = (walk: Walk, site: Site, field: string, config: Fields) => void;
@@ -511,7 +512,8 @@ const BUILTIN_PLUGIN_READERS: Readonly<Record<string, BuiltinPluginReader>> = {
   ReplacementTransformer: (walk, site, field, config) => readReplacements(walk, site, `${field}.replacements`, config.replacements),
   HelmChartInflationGenerator: (walk, site, field, config) => {
     const home = optionalStringAt(site, `${field}.chartHome`, config.chartHome);
-    readHelmChart(walk, site, field, config, HELM_CHART_KEYS, home ? { path: home, field: `${field}.chartHome` } : { path: DEFAULT_CHART_HOME, field: `${field}.chartHome (default "${DEFAULT_CHART_HOME}")` });
+    const chartHome = home ? { path: home, field: `${field}.chartHome`, isDefault: false } : defaultChartHome(`${field}.chartHome`);
+    readHelmChart(walk, site, field, config, HELM_CHART_KEYS, chartHome);
   },
 };
 
@@ -562,19 +564,28 @@ function readFile(walk: Walk, site: Site, field: string, reference: string): voi
   addFile(walk, local);
 }
 
-/**
- * Both a symlink and its target: Kustomize reads through the link, and whether Nx hashes a link by its
- * target's content or by the link itself, a change to either then reaches the task's hash.
- */
+/** A file Kustomize reads, at its real path (existingLocal recorded the symlinks on the way). */
 function addFile(walk: Walk, local: ExistingPath): void {
-  walk.files.add(local.path);
   walk.files.add(local.real);
 }
 
+/**
+ * An existing path, its symlinks recorded: Kustomize follows every link on the way to what it reads (so
+ * replacing or retargeting a link changes the build), and then reads the link's target.
+ */
 function existingLocal(walk: Walk, site: Site, field: string, reference: string): ExistingPath {
   const local = resolveLocal(walk, site, field, reference);
   if (!local.stats || local.real === undefined) throw missing(site, field, reference, local.path);
+  if (local.real !== local.path) for (const link of symlinksAlong(walk, local.path)) walk.files.add(link);
   return { ...local, stats: local.stats, real: local.real };
+}
+
+/** The symlinks among `path` and its parent directories (as written, not resolved), workspace-relative. */
+function symlinksAlong(walk: Walk, path: string): string[] {
+  const segments = path.split('/');
+  return segments
+    .map((_, index) => segments.slice(0, index + 1).join('/'))
+    .filter((prefix) => lstatSync(join(walk.root, prefix), { throwIfNoEntry: false })?.isSymbolicLink());
 }
 
 function resolveLocal(walk: Walk, site: Site, field: string, reference: string): LocalPath {
@@ -634,6 +645,20 @@ function listAt(site: Site, field: string, value: unknown): readonly unknown[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new UserError(`${site.file}: ${field} must be a list.`);
   return value;
+}
+
+/** One entry of a list, with its field name for messages, e.g. `crds[2]`. */
+interface Entry<T> {
+  readonly field: string;
+  readonly value: T;
+}
+
+function stringsAt(site: Site, field: string, value: unknown): Entry<string>[] {
+  return listAt(site, field, value).map((entry, index) => ({ field: `${field}[${index}]`, value: stringAt(site, `${field}[${index}]`, entry) }));
+}
+
+function recordsAt(site: Site, field: string, value: unknown): Entry<Fields>[] {
+  return listAt(site, field, value).map((entry, index) => ({ field: `${field}[${index}]`, value: recordAt(site, `${field}[${index}]`, entry) }));
 }
 
 function recordAt(site: Site, field: string, value: unknown): Fields {

@@ -113,7 +113,11 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
       dependsOn: [names.verify],
       configurations: { check: {} },
       cache: true,
-      inputs: [],
+      // `nx affected -t crds` selects this task by its own inputs: the chart's files (so a hand edit of a
+      // committed CRD is checked in CI), and the outputs of the steps it runs (so every file the
+      // kustomization reads reaches it through kustomize-build). Nx reads file inputs when the command
+      // starts, so the run after one that rewrote the chart re-runs this no-op once.
+      inputs: ['{projectRoot}/**/*', { dependentTasksOutputFiles: '**/*', transitive: true }],
       metadata: {
         technologies: ['helm', 'kustomize'],
         description: `Keep ${chart} CRDs identical to kustomize build ${config.kustomization}: build, write, verify (-c check in CI: write nothing, fail on drift)`,
