@@ -36,42 +36,81 @@ function kustomizeCommand(file: string, origin: string): ToolCommand {
   return basename(file).startsWith('kubectl') ? { file, args: ['kustomize'], origin } : { file, args: ['build'], origin };
 }
 
-export interface KustomizeResolution {
-  /** The `kustomize` option: a path (relative to the workspace) or a command name on PATH. */
+export interface ToolResolution {
+  /** The tool option: a path (relative to the workspace) or a command name on PATH. */
   readonly explicit?: string;
   readonly workspaceRoot: string;
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/**
- * Finds kustomize: the explicit option, then $NX_HELM_CRDS_KUSTOMIZE, then `kustomize` on PATH, then
- * `kubectl` on PATH (whose `kubectl kustomize` embeds kustomize).
- */
-export function resolveKustomize({ explicit, workspaceRoot, env = process.env }: KustomizeResolution): ToolCommand {
+interface ToolSpec {
+  /** For messages: `kustomize`, `helm`. */
+  readonly tool: string;
+  readonly envVariable: string;
+  /** Commands tried on PATH, in order, when neither the option nor the variable is set. */
+  readonly onPath: readonly string[];
+  readonly command: (file: string, origin: string) => ToolCommand;
+  readonly notFound: string;
+}
+
+/** One lookup for every tool: the explicit option, then the environment variable, then PATH. */
+function resolveTool(spec: ToolSpec, { explicit, workspaceRoot, env = process.env }: ToolResolution): ToolCommand {
   // `env` is the whole environment: without PATH nothing is on PATH (findOnPath would fall back to ours).
   const searchPath = env.PATH ?? '';
   const configured: [string | undefined, string][] = [
-    [explicit, 'the kustomize option'],
-    [env[KUSTOMIZE_ENV], `$${KUSTOMIZE_ENV}`],
+    [explicit, `the ${spec.tool} option`],
+    [env[spec.envVariable], `$${spec.envVariable}`],
   ];
   for (const [value, origin] of configured) {
     if (!value) continue;
     const file = value.includes('/') || isAbsolute(value) ? resolve(workspaceRoot, value) : findOnPath(value, searchPath);
     if (!file || !isExecutable(file)) {
       throw new UserError(
-        `kustomize was configured as "${value}" by ${origin}, but that is not an executable file. ` +
-          'Point it at a kustomize or kubectl binary (a path relative to the workspace root, or a command on PATH).',
+        `${spec.tool} was configured as "${value}" by ${origin}, but that is not an executable file. ` +
+          `Point it at a ${spec.onPath.join(' or ')} binary (a path relative to the workspace root, or a command on PATH).`,
       );
     }
-    return kustomizeCommand(file, origin);
+    return spec.command(file, origin);
   }
-  for (const name of ['kustomize', 'kubectl']) {
+  for (const name of spec.onPath) {
     const file = findOnPath(name, searchPath);
-    if (file) return kustomizeCommand(file, 'PATH');
+    if (file) return spec.command(file, 'PATH');
   }
-  throw new UserError(
+  throw new UserError(spec.notFound);
+}
+
+const KUSTOMIZE: ToolSpec = {
+  tool: 'kustomize',
+  envVariable: KUSTOMIZE_ENV,
+  onPath: ['kustomize', 'kubectl'],
+  command: kustomizeCommand,
+  notFound:
     'Cannot find kustomize: neither `kustomize` nor `kubectl` is on PATH. Install one ' +
-      '(https://kubectl.docs.kubernetes.io/installation/kustomize/), or set the kustomize option or ' +
-      `$${KUSTOMIZE_ENV} to the path of a kustomize or kubectl binary.`,
-  );
+    '(https://kubectl.docs.kubernetes.io/installation/kustomize/), or set the kustomize option or ' +
+    `$${KUSTOMIZE_ENV} to the path of a kustomize or kubectl binary.`,
+};
+
+export const HELM_ENV = 'NX_HELM_CRDS_HELM';
+
+const HELM: ToolSpec = {
+  tool: 'helm',
+  envVariable: HELM_ENV,
+  onPath: ['helm'],
+  command: (file, origin) => ({ file, args: [], origin }),
+  notFound:
+    'Cannot find helm on PATH. Install it (https://helm.sh/docs/intro/install/), or set the helmBinary option or ' +
+    `$${HELM_ENV} to the path of a helm binary, or set helm: "never" to verify the chart files without rendering.`,
+};
+
+/**
+ * Finds kustomize: the explicit option, then $NX_HELM_CRDS_KUSTOMIZE, then `kustomize` on PATH, then
+ * `kubectl` on PATH (whose `kubectl kustomize` embeds kustomize).
+ */
+export function resolveKustomize(resolution: ToolResolution): ToolCommand {
+  return resolveTool(KUSTOMIZE, resolution);
+}
+
+/** Finds helm: the explicit option, then $NX_HELM_CRDS_HELM, then `helm` on PATH. */
+export function resolveHelm(resolution: ToolResolution): ToolCommand {
+  return resolveTool(HELM, resolution);
 }

@@ -1,0 +1,60 @@
+import { UserError } from './errors';
+import type { ToolCommand } from './tool-resolution';
+
+export interface HelmTemplateRequest {
+  readonly helm: ToolCommand;
+  /** Absolute chart directory. */
+  readonly chartDirectory: string;
+  /** Workspace-relative chart directory, for messages. */
+  readonly displayChart: string;
+  readonly releaseName: string;
+  readonly namespace: string;
+  /** Absolute values files, in order. */
+  readonly valuesFiles?: readonly string[];
+  /** `key=value` pairs for --set, in order. */
+  readonly set?: readonly string[];
+  readonly timeout?: number;
+}
+
+/**
+ * `helm template` with the chart's CRDs included (`--include-crds`): no cluster, no network. The argument list is
+ * built here, pure, so it is tested without spawning helm.
+ */
+export function helmTemplateArgs(request: HelmTemplateRequest): string[] {
+  return [
+    ...request.helm.args,
+    'template',
+    request.releaseName,
+    request.chartDirectory,
+    '--namespace',
+    request.namespace,
+    '--include-crds',
+    ...(request.valuesFiles ?? []).flatMap((file) => ['--values', file]),
+    ...(request.set ?? []).flatMap((pair) => ['--set', pair]),
+  ];
+}
+
+/** Renders the chart as Helm would install it and returns the manifest stream. */
+export async function helmTemplate(request: HelmTemplateRequest): Promise<string> {
+  const { execa } = await import('execa');
+  const args = helmTemplateArgs(request);
+  const result = await execa(request.helm.file, args, { reject: false, timeout: request.timeout || undefined, maxBuffer: 512 * 1024 * 1024 });
+  if (result.timedOut) {
+    throw new UserError(`helm template ${request.displayChart} did not finish within ${request.timeout} ms and was killed.`);
+  }
+  if (result.failed) {
+    throw new UserError(
+      `helm template of the chart ${request.displayChart} failed (${[request.helm.file, ...args].join(' ')}):\n` +
+        `${String(result.stderr ?? result.shortMessage).trim()}\nFix the chart's templates or values, or set helm: "never" to verify the files without rendering.`,
+    );
+  }
+  return String(result.stdout);
+}
+
+/** `# Source: <chart>/<path>` comments that helm template puts before every document. */
+const SOURCE_COMMENT = /^# Source: [^/\n]+\/(.+)$/m;
+
+/** The chart-relative file a rendered document came from, from helm's `# Source:` comment. */
+export function renderedSource(documentText: string): string | undefined {
+  return SOURCE_COMMENT.exec(documentText)?.[1];
+}
