@@ -65,6 +65,11 @@ export function readChartFile(chartDirectory: string, path: string): ChartFile {
   } catch {
     return { path, kind: 'unreadable', problem: 'it is not UTF-8 text' };
   }
+  return readChartFileText(path, text);
+}
+
+/** Classifies a chart file from its chart-relative path and text (from disk, or from a git revision). */
+export function readChartFileText(path: string, text: string): ChartFile {
   const helmTemplate = isHelmTemplatePath(path);
   const generatedBody = generatedFileBody(text, helmTemplate);
   if (generatedBody === undefined && (/\.tpl$/i.test(path) || (helmTemplate && text.includes('{{')))) {

@@ -1,0 +1,58 @@
+import { crdNamesDefinedBy, isHelmTemplatePath, readChartFileText } from './chart-files';
+import type { SanityFinding } from './crd-sanity';
+import { KEEP_ANNOTATION } from './helm-templating';
+
+/** A CRD as a chart release defines it: where, and whether Helm would keep it when it stops being rendered. */
+export interface ReleasedCrd {
+  readonly name: string;
+  /** Chart-relative file. */
+  readonly path: string;
+  readonly keep: boolean;
+}
+
+/** The CRDs a set of chart files defines, from parsed documents or, in templates, by `name:` lines. */
+export function releasedCrds(files: readonly { path: string; text: string }[], candidates: readonly string[]): ReleasedCrd[] {
+  const crds: ReleasedCrd[] = [];
+  for (const { path, text } of files) {
+    const file = readChartFileText(path, text);
+    const keep = new RegExp(`${KEEP_ANNOTATION.replace(/[./]/g, '\\$&')}:\\s*["']?keep`).test(text);
+    for (const name of crdNamesDefinedBy(file, candidates)) crds.push({ name, path, keep });
+  }
+  return crds;
+}
+
+/**
+ * What an upgrade from the committed chart to the new one does to CRDs. Helm deletes a templates/ resource that
+ * stops being rendered, and deleting a CRD deletes every custom resource of its kind: that is an error unless
+ * the old CRD carried `helm.sh/resource-policy: keep` or removal is explicitly allowed. A CRD moving from crds/
+ * to templates/ is not owned by the release yet, so Helm refuses the upgrade until it is adopted.
+ */
+export function upgradeFindings(before: readonly ReleasedCrd[], after: readonly ReleasedCrd[], allowCrdRemoval: boolean, revision: string): SanityFinding[] {
+  const findings: SanityFinding[] = [];
+  const afterTemplates = new Set(after.filter((crd) => isHelmTemplatePath(crd.path)).map((crd) => crd.name));
+  const afterAll = new Set(after.map((crd) => crd.name));
+  for (const crd of before) {
+    if (isHelmTemplatePath(crd.path) && !afterTemplates.has(crd.name) && !crd.keep) {
+      findings.push({
+        level: allowCrdRemoval ? 'warning' : 'error',
+        crd: crd.name,
+        path: crd.path,
+        message:
+          `was rendered from ${crd.path} at ${revision} and ${afterAll.has(crd.name) ? 'now moves out of templates/' : 'is no longer rendered'}: ` +
+          `helm upgrade will DELETE the CRD and every ${crd.name} resource in the cluster. Keep rendering it, add ${KEEP_ANNOTATION}: keep ` +
+          '(the keep option) in a release first, or set allowCrdRemoval if the data loss is intended.',
+      });
+    }
+    if (!isHelmTemplatePath(crd.path) && afterTemplates.has(crd.name)) {
+      findings.push({
+        level: 'warning',
+        crd: crd.name,
+        path: crd.path,
+        message:
+          `moves from crds/ (at ${revision}) to templates/: existing installs must adopt it before upgrading, or Helm fails with "exists and cannot be imported". ` +
+          'Label it app.kubernetes.io/managed-by=Helm and annotate it meta.helm.sh/release-name and meta.helm.sh/release-namespace (kubectl label/annotate).',
+      });
+    }
+  }
+  return findings;
+}
