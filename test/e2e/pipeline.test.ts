@@ -130,7 +130,8 @@ describe('nx run chart:crds on the example operator', () => {
 
   it('the verify report is JSON with per-CRD status and differing paths', () => {
     const verify = JSON.parse(workspace.read('dist/nx-helm-crds/chart/verify.json'));
-    assert.equal(verify.inSync, true);
+    assert.equal(verify.result, 'in-sync');
+    assert.equal(verify.rendered, true, 'the pinned helm rendered the chart');
     assert.deepEqual(
       verify.crds.map((crd: { name: string; status: string }) => [crd.name, crd.status]),
       [
@@ -149,25 +150,28 @@ describe('ownership: files nx-helm-crds did not generate are never touched', () 
   });
   after(() => workspace.remove());
 
-  it('a templated CRD wrapper elsewhere in the chart provides its CRD: no second copy, our old copy pruned, the template byte-identical', () => {
+  it('a templated CRD wrapper elsewhere in the chart provides its CRD: no second copy, our old copy pruned, the wrapper verified through helm', () => {
+    assert.equal(workspace.nx(['run', 'chart:kustomize-build']).status, 0);
+    const rendered = workspace.read('dist/nx-helm-crds/chart/kustomize.yaml');
+    const servingRuntimes = rendered.split(/^---\n/m).find((document) => document.includes('name: servingruntimes.serving.example.io'))!;
     const wrapper =
       '{{- if .Values.servingRuntimes.enabled }}\n' +
       '# Shipped by hand with a toggle.\n' +
-      '{{ .Files.Get "files/servingruntimes.yaml" | replace "apiVersion: apiextensions.k8s.io/v1" "apiVersion: apiextensions.k8s.io/v1" }}\n' +
-      '{{- end }}\n' +
-      '---\n' +
-      'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: servingruntimes.serving.example.io\n  labels: {{ include "example-operator.labels" . | nindent 4 }}\n';
+      '{{ .Files.Get "files/crds/servingruntimes.yaml" }}\n' +
+      '{{- end }}\n';
     const deployment = workspace.read(`${CHART}/templates/deployment.yaml`);
+    workspace.write(`${CHART}/files/crds/servingruntimes.yaml`, servingRuntimes);
     workspace.write(`${CHART}/templates/serving-runtimes-crd.yaml`, wrapper);
+    workspace.write(`${CHART}/values.yaml`, `${workspace.read(`${CHART}/values.yaml`)}\nservingRuntimes:\n  enabled: true\n`);
 
     const result = workspace.nx(['run', 'chart:crds']);
     assert.equal(result.status, 0, result.output);
-    assert.match(result.output, /servingruntimes\.serving\.example\.io is provided by examples\/operator\/chart\/templates\/serving-runtimes-crd\.yaml: no second copy written/);
+    assert.match(result.output, /servingruntimes\.serving\.example\.io is provided by examples\/operator\/chart\/files\/crds\/servingruntimes\.yaml: no second copy written/);
     assert.match(result.output, /removed examples\/operator\/chart\/crds\/serving\.example\.io_servingruntimes\.yaml/);
     assert.ok(!existsSync(workspace.path(`${CHART_CRDS}/serving.example.io_servingruntimes.yaml`)));
     assert.equal(workspace.read(`${CHART}/templates/serving-runtimes-crd.yaml`), wrapper);
     assert.equal(workspace.read(`${CHART}/templates/deployment.yaml`), deployment);
-    assert.match(result.output, /servingruntimes\.serving\.example\.io: not verifiable without rendering/);
+    assert.match(result.output, /✔ servingruntimes\.serving\.example\.io: in sync \[templates\/serving-runtimes-crd\.yaml\]/, 'verified as helm renders it');
   });
 
   it('a foreign file at a target path is reported and left exactly as it was', () => {

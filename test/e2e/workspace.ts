@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 export const PINNED_KUBECTL = join(REPO_ROOT, '.tools', 'bin', 'kubectl');
+export const PINNED_HELM = join(REPO_ROOT, '.tools', 'bin', 'helm');
 export const EXAMPLE = 'examples/operator';
 export const CHART = `${EXAMPLE}/chart`;
 export const CHART_CRDS = `${CHART}/crds`;
@@ -30,7 +31,7 @@ export interface TestWorkspace {
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
-/** The environment every test run of nx gets: no daemon, no cloud, no TUI, and the pinned kustomize. */
+/** The environment every test run of nx gets: no daemon, no cloud, no TUI, and the pinned kustomize and helm. */
 export function nxEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -41,6 +42,7 @@ export function nxEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     NX_SKIP_NX_CACHE: undefined,
     FORCE_COLOR: '0',
     NX_HELM_CRDS_KUSTOMIZE: PINNED_KUBECTL,
+    NX_HELM_CRDS_HELM: PINNED_HELM,
     ...overrides,
   };
 }

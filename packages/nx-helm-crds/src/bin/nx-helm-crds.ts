@@ -8,14 +8,16 @@ import { join } from 'node:path';
 import { describeError } from '../core/errors';
 import { chartFingerprint, pluginCodeFingerprint } from '../core/fingerprints';
 import { kustomizeVersion } from '../core/kustomize';
-import { resolveKustomize } from '../core/tool-resolution';
+import { helmVersion } from '../core/helm';
+import { resolveHelm, resolveKustomize } from '../core/tool-resolution';
 import { resolveInWorkspace } from '../core/workspace-paths';
 
-const USAGE = `Usage: nx-helm-crds fingerprint [--kustomize [<command>]] [--chart <dir>] [--chart-files <dir>]
+const USAGE = `Usage: nx-helm-crds fingerprint [--kustomize [<command>]] [--helm [<command>]] [--chart <dir>] [--chart-files <dir>]
 
 Prints what a cache key needs, one line each, for use as an Nx "runtime" input:
   nx-helm-crds <version> <hash of the plugin's code>   always
   kustomize <version>                                   with --kustomize (the same lookup as the executor)
+  helm <version> | helm not found                       with --helm (the same lookup as verify)
   chart <hash of files nx-helm-crds did not generate>   with --chart <workspace-relative chart dir>
   chart-files <hash of every file of the chart>         with --chart-files <workspace-relative chart dir>
 Run it from the workspace root, as Nx does.`;
@@ -31,6 +33,8 @@ async function fingerprint(args: string[]): Promise<string[]> {
     if (flag === '--kustomize') {
       const kustomize = resolveKustomize({ explicit: value, workspaceRoot: process.cwd() });
       lines.push(`kustomize ${await kustomizeVersion(kustomize)}`);
+    } else if (flag === '--helm') {
+      lines.push(`helm ${await helmVersionOrAbsent(value)}`);
     } else if ((flag === '--chart' || flag === '--chart-files') && value) {
       const includeGenerated = flag === '--chart-files';
       lines.push(`${flag.slice(2)} ${chartFingerprint(resolveInWorkspace(process.cwd(), value, flag), { includeGenerated })}`);
@@ -39,6 +43,17 @@ async function fingerprint(args: string[]): Promise<string[]> {
     }
   }
   return lines;
+}
+
+/** verify renders only when helm exists, so "not found" is a cache key of its own rather than an error. */
+async function helmVersionOrAbsent(explicit: string | undefined): Promise<string> {
+  let helm;
+  try {
+    helm = resolveHelm({ explicit, workspaceRoot: process.cwd() });
+  } catch {
+    return 'not found';
+  }
+  return helmVersion(helm);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -81,6 +81,8 @@ export function readChartFileText(path: string, text: string): ChartFile {
     return { path, kind: 'generated', text, documents, generatedFrom: generatedFileKustomization(text) };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
+    // Our own templates/ file wrapped in Helm syntax (install toggle, namespace): ours, readable only by rendering.
+    if (generatedBody !== undefined && helmTemplate) return { path, kind: 'generated', text, generatedFrom: generatedFileKustomization(text) };
     return { path, kind: 'unreadable', text, problem: error.message };
   }
 }
@@ -90,7 +92,7 @@ export function crdNamesDefinedBy(file: ChartFile, candidates: Iterable<string>)
   if (file.documents) {
     return file.documents.map((document) => crdNameOf(document.value)).filter((name): name is string => !!name);
   }
-  if (file.kind === 'template' && file.text?.includes('CustomResourceDefinition')) {
+  if ((file.kind === 'template' || file.kind === 'generated') && file.text?.includes('CustomResourceDefinition')) {
     const text = file.text;
     return [...candidates].filter((name) =>
       new RegExp(`^\\s*name:\\s*["']?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*$`, 'm').test(text),

@@ -2,7 +2,8 @@ import { posix } from 'node:path';
 import { crdFileName, type Crd } from './crd';
 import { crdNamesDefinedBy, isHelmTemplatePath, type ChartFile } from './chart-files';
 import { UserError } from './errors';
-import { renderGeneratedFile, type GeneratedFileSource } from './generated-file';
+import { generatedFileHeader, renderGeneratedFile, type GeneratedFileSource } from './generated-file';
+import { isTemplating, templateCrdText, type CrdTemplating } from './helm-templating';
 import { diffValues, type Difference } from './structural-diff';
 
 export interface ChartPlanOptions {
@@ -11,6 +12,8 @@ export interface ChartPlanOptions {
   /** File name pattern, see `crdFileName`. */
   readonly fileName: string;
   readonly source: GeneratedFileSource;
+  /** Helm template syntax to wrap CRDs written into templates/ in. */
+  readonly templating?: CrdTemplating;
 }
 
 export type WriteReason = 'create' | 'update' | 'adopt';
@@ -57,6 +60,12 @@ export function planChart(crds: readonly Crd[], chartFiles: readonly ChartFile[]
   const providedElsewhere: { crd: string; path: string }[] = [];
   const kept = new Set<string>();
   const helmTemplate = isHelmTemplatePath(options.directory);
+  if (!helmTemplate && options.templating && isTemplating(options.templating)) {
+    throw new UserError(
+      `namespaceTemplate, installValue, keep and sharedGuard need Helm to render the CRDs, so they work only with placement "templates"; ` +
+        `${options.directory}/ is never templated by Helm. Set placement: "templates" or drop those options.`,
+    );
+  }
   // Only files generated from this kustomization are ours to rewrite or prune: another helm-crds target
   // may feed the same chart from another kustomization.
   const isOurs = (file: ChartFile) => file.kind === 'generated' && file.generatedFrom === options.source.kustomization;
@@ -75,7 +84,10 @@ export function planChart(crds: readonly Crd[], chartFiles: readonly ChartFile[]
       providedElsewhere.push({ crd: crd.name, path: provider.path });
       continue;
     }
-    const content = renderGeneratedFile(crd.document.text, options.source, helmTemplate);
+    const content =
+      helmTemplate && options.templating && isTemplating(options.templating)
+        ? generatedFileHeader(options.source) + templateCrdText(crd.document.text, crd.name, options.templating)
+        : renderGeneratedFile(crd.document.text, options.source, helmTemplate);
     const existing = filesByPath.get(path);
     if (!existing) {
       writes.push({ path, crd: crd.name, reason: 'create', content });

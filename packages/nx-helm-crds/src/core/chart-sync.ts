@@ -7,11 +7,12 @@ import { isSelected, type CrdSelection } from './crd-selection';
 import { UserError } from './errors';
 import { writeFilesAtomically } from './atomic-files';
 import { requireDirectory } from './workspace-paths';
+import type { CrdTemplating } from './helm-templating';
 import { splitYamlDocuments } from './yaml-documents';
 
 export type Placement = 'crds' | 'templates';
 
-export interface ChartLayout extends CrdSelection {
+export interface ChartLayout extends CrdSelection, CrdTemplating {
   readonly placement: Placement;
   /** Chart-relative folder; defaults to the placement folder. */
   readonly directory?: string;
@@ -69,17 +70,20 @@ export interface ChartSyncRequest {
   readonly check: boolean;
 }
 
-/** Plans the chart's CRD files and, unless checking, writes them all at once and then prunes. */
-export function syncChart(request: ChartSyncRequest): ChartPlan {
+/** Plans the chart's CRD files (nothing is written). */
+export function planChartUpdate(request: ChartSyncRequest): ChartPlan {
   validateFileNamePattern(request.layout.fileName);
-  const plan = planChart(request.crds, readChartFiles(request.chartDirectory), {
+  return planChart(request.crds, readChartFiles(request.chartDirectory), {
     directory: crdDirectory(request.layout),
     fileName: request.layout.fileName,
     source: { kustomization: request.kustomization, regenerate: request.regenerate },
+    templating: request.layout,
   });
-  if (!request.check && planChangesChart(plan)) {
-    writeFilesAtomically(plan.writes.map((write) => ({ path: join(request.chartDirectory, write.path), content: write.content })));
-    for (const prune of plan.prunes) rmSync(join(request.chartDirectory, prune.path));
-  }
-  return plan;
+}
+
+/** Writes all planned files at once, then prunes: a failure before the renames leaves the chart as it was. */
+export function applyChartPlan(chartDirectory: string, plan: ChartPlan): void {
+  if (!planChangesChart(plan)) return;
+  writeFilesAtomically(plan.writes.map((write) => ({ path: join(chartDirectory, write.path), content: write.content })));
+  for (const prune of plan.prunes) rmSync(join(chartDirectory, prune.path));
 }

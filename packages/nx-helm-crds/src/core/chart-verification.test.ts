@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChartFile } from './chart-files';
-import { formatVerificationReport, summaryLine, verifyChartCrds, type CrdVerdict } from './chart-verification';
+import { formatVerificationReport, isIgnored, summaryLine, verifyChartCrds, type CrdVerdict } from './chart-verification';
 import { collectCrds, type Crd } from './crd';
 import { crdYaml } from '../testing/crd-fixtures';
 import { splitYamlDocuments } from './yaml-documents';
@@ -156,5 +156,14 @@ describe('formatVerificationReport', () => {
     assert.equal(lines[40], '    metadata.annotations.p39: "39" in Kustomize, "139" in chart');
     assert.equal(lines[41], '    … and 5 more differing paths');
     assert.equal(lines[42], '0 in sync, 1 differ, 0 missing, 0 unmanaged');
+  });
+});
+
+describe('ignored paths', () => {
+  it('leaves ignored paths, and everything below them, out of the comparison', () => {
+    assert.equal(isIgnored('metadata.labels["helm.sh/chart"]', ['metadata.labels["helm.sh/chart"]']), true);
+    assert.equal(isIgnored('metadata.labels["helm.sh/chart"]', ['metadata.labels']), true);
+    assert.equal(isIgnored('metadata.labelsX', ['metadata.labels']), false);
+    assert.equal(isIgnored('spec.versions[name=v1].served', ['spec.versions']), true);
   });
 });

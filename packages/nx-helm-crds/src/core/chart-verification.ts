@@ -34,7 +34,13 @@ export interface VerificationReport {
  * Compares, as data, the CRDs a chart defines with the CRDs Kustomize renders. Templated files cannot be
  * read without rendering them, so CRDs they define are `not-verifiable` here.
  */
-export function verifyChartCrds(kustomizeCrds: readonly Crd[], chartFiles: readonly ChartFile[], selection: CrdSelection): VerificationReport {
+export function verifyChartCrds(
+  kustomizeCrds: readonly Crd[],
+  chartFiles: readonly ChartFile[],
+  selection: CrdSelection,
+  /** Paths left out of the comparison, e.g. `metadata.labels["helm.sh/chart"]` (their children too). */
+  ignoredPaths: readonly string[] = [],
+): VerificationReport {
   const kustomizeNames = kustomizeCrds.map((crd) => crd.name);
   const chartDefinitions = new Map<string, { file: ChartFile; value?: unknown }[]>();
   for (const file of chartFiles) {
@@ -66,7 +72,7 @@ export function verifyChartCrds(kustomizeCrds: readonly Crd[], chartFiles: reado
     } else if (!('value' in definitions[0])) {
       verdicts.push({ name: crd.name, status: 'not-verifiable', files });
     } else {
-      const differences = diffValues(crd.document.value, definitions[0].value);
+      const differences = diffValues(crd.document.value, definitions[0].value).filter((difference) => !isIgnored(difference.path, ignoredPaths));
       verdicts.push({ name: crd.name, status: differences.length === 0 ? 'in-sync' : 'differs', files, differences });
     }
   }
@@ -85,6 +91,11 @@ export function verifyChartCrds(kustomizeCrds: readonly Crd[], chartFiles: reado
     counts,
     inSync: DRIFT_STATUSES.every((status) => counts[status] === 0),
   };
+}
+
+/** A path is ignored when it is an ignored path or lies below one (`a.b` covers `a.b.c` and `a.b["x"]`). */
+export function isIgnored(path: string, ignoredPaths: readonly string[]): boolean {
+  return ignoredPaths.some((ignored) => path === ignored || path.startsWith(`${ignored}.`) || path.startsWith(`${ignored}[`));
 }
 
 const STATUS_TEXT: Record<CrdStatus, string> = {

@@ -31,11 +31,13 @@ export function unescapeHelmBraces(text: string): string {
   return text.replace(/\{\{ "([{}]+)" \}\}/g, '$1');
 }
 
+/** The header that marks a file as generated from `source`, so later runs may rewrite or prune it. */
+export function generatedFileHeader(source: GeneratedFileSource): string {
+  return `${HEADER_MARK} from the kustomization ${source.kustomization}. DO NOT EDIT.\n# Regenerate with: ${source.regenerate}\n`;
+}
+
 export function renderGeneratedFile(documentText: string, source: GeneratedFileSource, helmTemplate: boolean): string {
-  const header =
-    `${HEADER_MARK} from the kustomization ${source.kustomization}. DO NOT EDIT.\n` +
-    `# Regenerate with: ${source.regenerate}\n`;
-  return header + (helmTemplate ? escapeHelmBraces(documentText) : documentText);
+  return generatedFileHeader(source) + (helmTemplate ? escapeHelmBraces(documentText) : documentText);
 }
 
 /** The kustomization a generated file names in its header (undefined for other files). */

@@ -58,3 +58,12 @@ const SOURCE_COMMENT = /^# Source: [^/\n]+\/(.+)$/m;
 export function renderedSource(documentText: string): string | undefined {
   return SOURCE_COMMENT.exec(documentText)?.[1];
 }
+
+/** helm's version string, e.g. `v4.1.4`, for cache keys. */
+export async function helmVersion(helm: ToolCommand): Promise<string> {
+  const { execa } = await import('execa');
+  const result = await execa(helm.file, [...helm.args, 'version', '--short'], { reject: false });
+  const version = /v\d+\.\d+\.\d+\S*/.exec(String(result.stdout))?.[0];
+  if (result.failed || !version) throw new UserError(`Cannot read the helm version from ${helm.file} (${helm.origin}): ${String(result.stderr || result.shortMessage).trim()}`);
+  return version;
+}

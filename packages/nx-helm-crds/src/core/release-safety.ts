@@ -1,4 +1,6 @@
-import { crdNamesDefinedBy, isHelmTemplatePath, readChartFileText } from './chart-files';
+import { crdNamesDefinedBy, isHelmTemplatePath, readChartFileText, readChartFiles } from './chart-files';
+import type { ChartPlan } from './chart-plan';
+import { chartFilesAtRevision } from './git-revision';
 import type { SanityFinding } from './crd-sanity';
 import { KEEP_ANNOTATION } from './helm-templating';
 
@@ -55,4 +57,34 @@ export function upgradeFindings(before: readonly ReleasedCrd[], after: readonly 
     }
   }
   return findings;
+}
+
+/** The chart's files as they will be once the plan is applied, for comparing with a committed revision. */
+export function filesAfterPlan(chartDirectory: string, plan: ChartPlan): { path: string; text: string }[] {
+  const files = new Map(readChartFiles(chartDirectory).flatMap((file) => (file.text === undefined ? [] : [[file.path, file.text] as const])));
+  for (const write of plan.writes) files.set(write.path, write.content);
+  for (const prune of plan.prunes) files.delete(prune.path);
+  return [...files].map(([path, text]) => ({ path, text }));
+}
+
+export interface UpgradeCheckRequest {
+  readonly workspaceRoot: string;
+  /** Workspace-relative chart directory. */
+  readonly chart: string;
+  readonly chartDirectory: string;
+  readonly plan: ChartPlan;
+  readonly revision: string;
+  readonly allowCrdRemoval: boolean;
+  /** CRD names to look for in templated files (the Kustomize CRDs). */
+  readonly candidates: readonly string[];
+}
+
+/** Compares the chart the plan produces with the one committed at the revision; undefined when there is none. */
+export async function checkUpgrade(request: UpgradeCheckRequest): Promise<SanityFinding[] | undefined> {
+  const committed = await chartFilesAtRevision(request.workspaceRoot, request.chart, request.revision);
+  if (!committed) return undefined;
+  const before = releasedCrds(committed, request.candidates);
+  const candidates = [...new Set([...request.candidates, ...before.map((crd) => crd.name)])];
+  const after = releasedCrds(filesAfterPlan(request.chartDirectory, request.plan), candidates);
+  return upgradeFindings(before, after, request.allowCrdRemoval, request.revision);
 }

@@ -48,7 +48,24 @@ describe('chartTargets', () => {
   it('hashes the hand-maintained chart files for helm-crds and the whole chart for verify', () => {
     const targets = chartTargets(request);
     assert.deepEqual(targets['helm-crds'].inputs?.at(-1), { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --chart charts/kserve' });
-    assert.deepEqual(targets.verify.inputs?.at(-1), { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --chart-files charts/kserve' });
+    assert.deepEqual(targets.verify.inputs?.at(-1), { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --chart-files charts/kserve --helm' });
+    const unrendered = chartTargets({ ...request, config: { ...request.config, verify: { helm: 'never' } } });
+    assert.deepEqual(unrendered.verify.inputs?.at(-1), { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --chart-files charts/kserve' });
+  });
+
+  it('makes values files and the reference overlay inputs of verify, and passes its options on', () => {
+    const verify = chartTargets({
+      ...request,
+      helm: 'tools/helm',
+      referenceOverlayFiles: ['config/default/kustomization.yaml'],
+      config: { ...request.config, verify: { values: ['ci/values.yaml'], referenceOverlay: 'config/default', format: 'github' } },
+    }).verify;
+    assert.deepEqual(verify.inputs?.slice(1), [
+      '{workspaceRoot}/ci/values.yaml',
+      '{workspaceRoot}/config/default/kustomization.yaml',
+      { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --chart-files charts/kserve --helm tools/helm' },
+    ]);
+    assert.deepEqual(verify.options, { values: ['ci/values.yaml'], referenceOverlay: 'config/default', format: 'github', helmBinary: 'tools/helm' });
   });
 
   it('never caches a kustomization with remote resources when told to build it uncached', () => {

@@ -17,6 +17,9 @@ export interface ChartTargetsRequest {
   readonly remoteReferences: readonly string[];
   readonly names: TargetNames;
   readonly kustomize?: string;
+  readonly helm?: string;
+  /** Files the reference overlay (verify.referenceOverlay) reads, workspace-relative. */
+  readonly referenceOverlayFiles?: readonly string[];
   readonly remoteResources: RemoteResourcePolicy;
 }
 
@@ -44,7 +47,15 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
       include: config.include,
       exclude: config.exclude,
       unmanaged: config.unmanaged,
+      namespaceTemplate: config.namespaceTemplate,
+      installValue: config.installValue,
+      keep: config.keep,
+      sharedGuard: config.sharedGuard,
+      allowCrdRemoval: config.allowCrdRemoval,
     }).filter(([, value]) => value !== undefined),
+  );
+  const verifyOptions = Object.fromEntries(
+    Object.entries({ ...config.verify, helmBinary: request.helm }).filter(([, value]) => value !== undefined),
   );
   const kustomizeOptions = Object.fromEntries(
     Object.entries({
@@ -98,9 +109,16 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
     [names.verify]: {
       executor: EXECUTORS.verify,
       dependsOn: [names.helmCrds],
+      options: verifyOptions,
       configurations: { check: {} },
       cache: true,
-      inputs: [{ dependentTasksOutputFiles: '**/*.yaml', transitive: true }, fingerprint('--chart-files', chart)],
+      inputs: [
+        { dependentTasksOutputFiles: '**/*.yaml', transitive: true },
+        ...[...(config.verify?.values ?? []), ...(request.referenceOverlayFiles ?? [])].map((file) => `{workspaceRoot}/${file}`),
+        config.verify?.helm === 'never'
+          ? fingerprint('--chart-files', chart)
+          : fingerprint('--chart-files', chart, ...(request.helm ? ['--helm', request.helm] : ['--helm'])),
+      ],
       outputs: [`{workspaceRoot}/${defaultOutputPath(projectName, `${names.verify}.json`)}`],
       metadata: {
         technologies: ['helm', 'kustomize'],

@@ -61,6 +61,10 @@ function chartProject(chartFile: string, options: NxHelmCrdsPluginOptions | unde
           remoteReferences: graph.remote.map((remote) => remote.reference),
           names: targetNames(options),
           kustomize: options?.kustomize,
+          helm: options?.helm,
+          referenceOverlayFiles: config.verify?.referenceOverlay
+            ? kustomizationGraphOrFallback(context.workspaceRoot, config.verify.referenceOverlay, cache).files
+            : undefined,
           remoteResources: options?.remoteResources ?? 'fail',
         }),
       },

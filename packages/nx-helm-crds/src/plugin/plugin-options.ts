@@ -12,6 +12,27 @@ export interface ChartCrdsConfig {
   readonly unmanaged?: readonly string[];
   /** Extra `kustomize build` arguments. */
   readonly args?: readonly string[];
+  /** templates placement: Helm template syntax around the CRDs (see the helm-crds executor). */
+  readonly namespaceTemplate?: boolean;
+  readonly installValue?: string;
+  readonly keep?: boolean;
+  readonly sharedGuard?: boolean;
+  readonly allowCrdRemoval?: boolean;
+  /** Options of the verify target (helm rendering, ignore paths, reference overlay, report format). */
+  readonly verify?: ChartVerifyConfig;
+}
+
+export interface ChartVerifyConfig {
+  readonly helm?: 'auto' | 'always' | 'never';
+  readonly namespace?: string;
+  readonly releaseName?: string;
+  /** Workspace-relative values files; they become inputs of the verify target. */
+  readonly values?: readonly string[];
+  readonly set?: readonly string[];
+  readonly ignore?: readonly string[];
+  /** A full overlay (e.g. config/default) whose Service and Certificate the CRDs must point at; its files become inputs. */
+  readonly referenceOverlay?: string;
+  readonly format?: 'text' | 'json' | 'github';
 }
 
 export interface TargetNames {
@@ -33,6 +54,8 @@ export interface NxHelmCrdsPluginOptions {
   readonly targetNames?: Partial<TargetNames>;
   /** The kustomize command for every chart (else $NX_HELM_CRDS_KUSTOMIZE, then PATH). */
   readonly kustomize?: string;
+  /** The helm command verify renders with (else $NX_HELM_CRDS_HELM, then PATH). */
+  readonly helm?: string;
   /** `fail` (default): refuse remote resources; `uncached`: build them, but never cache the result. */
   readonly remoteResources?: RemoteResourcePolicy;
 }

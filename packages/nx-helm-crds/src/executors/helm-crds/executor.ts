@@ -2,7 +2,8 @@ import { logger, type ExecutorContext } from '@nx/devkit';
 import { posix } from 'node:path';
 import { writeFileAtomically } from '../../core/atomic-files';
 import { planChangesChart, type ChartPlan } from '../../core/chart-plan';
-import { readKustomizeCrds, requireChart, selectCrds, syncChart } from '../../core/chart-sync';
+import { applyChartPlan, planChartUpdate, readKustomizeCrds, requireChart, selectCrds } from '../../core/chart-sync';
+import { checkUpgrade } from '../../core/release-safety';
 import { DEFAULT_FILE_NAME_PATTERN } from '../../core/crd';
 import { isUnmanaged } from '../../core/crd-selection';
 import { describeError } from '../../core/errors';
@@ -30,7 +31,7 @@ export default async function helmCrdsExecutor(options: HelmCrdsExecutorSchema, 
     const allCrds = readKustomizeCrds(resolveInWorkspace(context.root, outputFile, 'outputFile'), outputFile);
     const crds = selectCrds(allCrds, options, source);
     const check = options.check ?? false;
-    const plan = syncChart({
+    const plan = planChartUpdate({
       crds,
       chartDirectory,
       layout: { ...options, placement: options.placement ?? 'crds', fileName: options.fileName ?? DEFAULT_FILE_NAME_PATTERN },
@@ -38,6 +39,24 @@ export default async function helmCrdsExecutor(options: HelmCrdsExecutorSchema, 
       regenerate: `nx run ${project}:${context.targetName}`,
       check,
     });
+    const revision = options.previousRevision ?? 'HEAD';
+    const upgrade = await checkUpgrade({
+      workspaceRoot: context.root,
+      chart: options.chart,
+      chartDirectory,
+      plan,
+      revision,
+      allowCrdRemoval: options.allowCrdRemoval ?? false,
+      candidates: allCrds.map((crd) => crd.name),
+    });
+    for (const finding of upgrade ?? []) {
+      (finding.level === 'error' ? logger.error : logger.warn)(`${finding.level}: ${finding.crd} ${finding.message}`);
+    }
+    if (upgrade?.some((finding) => finding.level === 'error')) {
+      logger.error(`Nothing was written: the chart would lose CRDs on helm upgrade (compared with ${revision}; previousRevision sets the revision).`);
+      return { success: false };
+    }
+    if (!check) applyChartPlan(chartDirectory, plan);
 
     logPlan(plan, options.chart, check);
     const leftAlone = allCrds.filter((crd) => isUnmanaged(crd.name, options)).map((crd) => crd.name);

@@ -9,4 +9,10 @@ export interface HelmCrdsExecutorSchema {
   check?: boolean;
   checkReport?: string;
   buildTarget?: string;
+  namespaceTemplate?: boolean;
+  installValue?: string;
+  keep?: boolean;
+  sharedGuard?: boolean;
+  previousRevision?: string;
+  allowCrdRemoval?: boolean;
 }

@@ -1,48 +1,106 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
+import { readFileSync } from 'node:fs';
+import { EXECUTORS, defaultOutputPath } from '../../constants';
+import { checkChart, type HelmMode } from '../../core/chart-check';
+import { requireChart } from '../../core/chart-sync';
+import { DRIFT_STATUSES, formatVerificationReport, summaryLine } from '../../core/chart-verification';
+import { UserError, describeError } from '../../core/errors';
+import { kustomizeBuild } from '../../core/kustomize';
+import { resolveHelm, resolveKustomize, type ToolCommand } from '../../core/tool-resolution';
+import { toGithubAnnotations, toJsonReport } from '../../core/verification-output';
 import { writeFileAtomically } from '../../core/atomic-files';
-import { readChartFiles } from '../../core/chart-files';
-import { readKustomizeCrds, requireChart } from '../../core/chart-sync';
-import { formatVerificationReport, verifyChartCrds } from '../../core/chart-verification';
-import { describeError } from '../../core/errors';
-import { resolveInWorkspace } from '../../core/workspace-paths';
+import { requireDirectory, resolveInWorkspace } from '../../core/workspace-paths';
+import { splitYamlDocuments } from '../../core/yaml-documents';
 import type { HelmCrdsExecutorSchema } from '../helm-crds/schema';
 import { kustomizeOutputFile } from '../kustomize-build/executor';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
-import { EXECUTORS, defaultOutputPath } from '../../constants';
 import { siblingTargetOptions } from '../shared/sibling-targets';
 import type { VerifyExecutorSchema } from './schema';
+
+/** The helm to render with, following the `helm` mode; undefined means compare the files unrendered. */
+function helmFor(mode: HelmMode, explicit: string | undefined, root: string): ToolCommand | undefined {
+  if (mode === 'never') return undefined;
+  try {
+    return resolveHelm({ explicit, workspaceRoot: root });
+  } catch (error) {
+    if (mode === 'always' || !(error instanceof UserError) || explicit) throw error;
+    logger.info('helm not found: comparing the chart files without rendering (templated files are not verifiable). Set helm: "always" to require it.');
+    return undefined;
+  }
+}
 
 export default async function verifyExecutor(options: VerifyExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   try {
     const project = context.projectName!;
     const helmCrds = siblingTargetOptions<HelmCrdsExecutorSchema>(context, EXECUTORS.helmCrds, options.helmCrdsTarget);
     const build = siblingTargetOptions<KustomizeBuildExecutorSchema>(context, EXECUTORS.kustomizeBuild, helmCrds.options.buildTarget);
+    const chart = helmCrds.options.chart;
+    const chartDirectory = resolveInWorkspace(context.root, chart, 'chart');
+    requireChart(chartDirectory, chart);
     const outputFile = kustomizeOutputFile(build.options, project);
-    const chartDirectory = resolveInWorkspace(context.root, helmCrds.options.chart, 'chart');
-    requireChart(chartDirectory, helmCrds.options.chart);
+    const kustomizeSource = `the output of kustomize build ${build.options.kustomization} (${outputFile})`;
+    const kustomizeDocuments = splitYamlDocuments(readKustomizeOutput(resolveInWorkspace(context.root, outputFile, 'outputFile'), outputFile), kustomizeSource);
 
-    const kustomizeCrds = readKustomizeCrds(resolveInWorkspace(context.root, outputFile, 'outputFile'), outputFile);
-    const report = verifyChartCrds(kustomizeCrds, readChartFiles(chartDirectory), helmCrds.options);
+    const result = await checkChart({
+      kustomizeDocuments,
+      kustomizeSource,
+      chartDirectory,
+      displayChart: chart,
+      selection: helmCrds.options,
+      helm: helmFor(options.helm ?? 'auto', options.helmBinary, context.root),
+      releaseName: options.releaseName ?? project,
+      namespace: options.namespace,
+      valuesFiles: (options.values ?? []).map((file) => resolveInWorkspace(context.root, file, 'values')),
+      set: options.set ?? [],
+      ignore: options.ignore ?? [],
+      keep: Boolean(helmCrds.options.keep),
+      namespaceTemplate: Boolean(helmCrds.options.namespaceTemplate),
+      overlay: options.referenceOverlay ? await renderOverlay(options.referenceOverlay, build.options, context.root) : undefined,
+    });
+
+    const reportContext = { chart, kustomization: build.options.kustomization, rendered: result.rendered, ignoredPaths: result.ignoredPaths, findings: result.findings };
+    const json = toJsonReport(result.report, reportContext);
     const reportFile = options.report ?? defaultOutputPath(project, `${context.targetName}.json`);
-    writeFileAtomically(
-      resolveInWorkspace(context.root, reportFile, 'report'),
-      `${JSON.stringify({ chart: helmCrds.options.chart, kustomization: build.options.kustomization, ...report }, null, 2)}\n`,
-    );
+    writeFileAtomically(resolveInWorkspace(context.root, reportFile, 'report'), `${JSON.stringify(json, null, 2)}\n`);
 
-    logger.info(`verify ${helmCrds.options.chart} against kustomize build ${build.options.kustomization}`);
-    const text = formatVerificationReport(report);
-    if (report.inSync) {
-      logger.info(text);
-      return { success: true };
+    const how = result.rendered ? `rendered with helm template --namespace ${result.namespace}` : 'chart files, not rendered';
+    logger.info(`verify ${chart} (${how}) against kustomize build ${build.options.kustomization}`);
+    if (options.format === 'json') {
+      console.log(JSON.stringify(json, null, 2));
+    } else {
+      const print = json.result === 'in-sync' ? logger.info : logger.error;
+      print(formatVerificationReport(result.report));
+      for (const finding of result.findings) {
+        (finding.level === 'error' ? logger.error : logger.warn)(`${finding.level}: ${finding.crd}${finding.path ? ` ${finding.path}` : ''}: ${finding.message}`);
+      }
+      if (result.ignoredPaths.length > 0) logger.info(`ignored paths: ${result.ignoredPaths.join(', ')}`);
+      if (options.format === 'github') for (const line of toGithubAnnotations(result.report, reportContext)) console.log(line);
     }
-    logger.error(text);
+    if (json.result === 'in-sync') return { success: true };
+    const drifted = result.report.crds.filter((verdict) => DRIFT_STATUSES.includes(verdict.status)).length;
     logger.error(
-      `${helmCrds.options.chart} does not match Kustomize. Run \`nx run ${project}:${helmCrds.target}\` to regenerate the chart's CRDs, ` +
-        'or fix the hand-maintained files listed above.',
+      json.result === 'drift'
+        ? `${chart} does not match Kustomize (${summaryLine(result.report)}; ${drifted} CRD(s) to fix). Run \`nx run ${project}:${helmCrds.target}\` to regenerate the chart's CRDs, or fix the hand-maintained files listed above.`
+        : `${chart} matches Kustomize, but a CRD breaks a rule listed above; fix its source in ${build.options.kustomization}.`,
     );
     return { success: false };
   } catch (error) {
     logger.error(describeError(error));
     return { success: false };
   }
+}
+
+function readKustomizeOutput(path: string, display: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new UserError(`The Kustomize output ${display} does not exist: run the kustomize-build target first.`);
+  }
+}
+
+async function renderOverlay(overlay: string, build: KustomizeBuildExecutorSchema, root: string) {
+  const directory = resolveInWorkspace(root, overlay, 'referenceOverlay');
+  requireDirectory(directory, 'The reference overlay', 'Set referenceOverlay to a kustomization directory such as config/default.');
+  const stream = await kustomizeBuild({ kustomize: resolveKustomize({ explicit: build.kustomize, workspaceRoot: root }), directory, displayDirectory: overlay });
+  return { name: overlay, documents: splitYamlDocuments(stream, `kustomize build ${overlay}`) };
 }

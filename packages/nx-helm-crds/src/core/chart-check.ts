@@ -1,0 +1,119 @@
+import { readChartFiles, isHelmTemplatePath } from './chart-files';
+import { verifyChartCrds, type VerificationReport } from './chart-verification';
+import { checkCrd, checkCrdApiVersions, checkReleaseSize, type SanityFinding } from './crd-sanity';
+import { collectCrds, type Crd } from './crd';
+import { checkCrdReferences } from './crd-references';
+import { isSelected, type CrdSelection } from './crd-selection';
+import { UserError } from './errors';
+import { helmTemplate } from './helm';
+import { KEEP_ANNOTATION } from './helm-templating';
+import { renderedChartFiles } from './rendered-chart';
+import { diffValues } from './structural-diff';
+import type { ToolCommand } from './tool-resolution';
+import type { YamlDocument } from './yaml-documents';
+
+export type HelmMode = 'auto' | 'always' | 'never';
+
+export interface ChartCheckRequest {
+  readonly kustomizeDocuments: readonly YamlDocument[];
+  readonly kustomizeSource: string;
+  readonly chartDirectory: string;
+  readonly displayChart: string;
+  readonly selection: CrdSelection;
+  /** The helm to render with; undefined when none was found (or rendering is off). */
+  readonly helm?: ToolCommand;
+  readonly releaseName: string;
+  readonly namespace?: string;
+  readonly valuesFiles: readonly string[];
+  readonly set: readonly string[];
+  readonly ignore: readonly string[];
+  /** Whether helm-crds adds the keep annotation (then ignored in the comparison). */
+  readonly keep: boolean;
+  /** Whether helm-crds templates the namespace (then a second render proves only those fields move). */
+  readonly namespaceTemplate: boolean;
+  /** The documents of the reference overlay, when one is configured. */
+  readonly overlay?: { readonly name: string; readonly documents: readonly YamlDocument[] };
+}
+
+export interface ChartCheckResult {
+  readonly report: VerificationReport;
+  readonly findings: readonly SanityFinding[];
+  readonly rendered: boolean;
+  readonly namespace?: string;
+  readonly ignoredPaths: readonly string[];
+}
+
+const PROBE_NAMESPACE = 'nx-helm-crds-probe';
+
+/** The namespace Kustomize put into the CRDs (webhook service, inject-ca-from), so a render in it must match exactly. */
+export function kustomizeNamespace(crds: readonly Crd[]): string | undefined {
+  for (const crd of crds) {
+    const value = crd.document.value as { spec?: { conversion?: { webhook?: { clientConfig?: { service?: { namespace?: string } } } } }; metadata?: { annotations?: Record<string, string> } };
+    const namespace = value.spec?.conversion?.webhook?.clientConfig?.service?.namespace ?? value.metadata?.annotations?.['cert-manager.io/inject-ca-from']?.split('/')[0];
+    if (namespace) return namespace;
+  }
+  return undefined;
+}
+
+async function render(request: ChartCheckRequest, namespace: string): Promise<ReturnType<typeof renderedChartFiles>> {
+  const stream = await helmTemplate({
+    helm: request.helm!,
+    chartDirectory: request.chartDirectory,
+    displayChart: request.displayChart,
+    releaseName: request.releaseName,
+    namespace,
+    valuesFiles: request.valuesFiles,
+    set: request.set,
+  });
+  return renderedChartFiles(stream, request.displayChart);
+}
+
+/**
+ * Everything verify decides, without Nx: the chart's CRDs (rendered by helm when there is one) against
+ * Kustomize's, the sanity and size rules, the reference overlay, and — with namespace templating — proof that
+ * rendering into another namespace changes nothing but the namespace fields.
+ */
+export async function checkChart(request: ChartCheckRequest): Promise<ChartCheckResult> {
+  const kustomizeCrds = collectCrds(request.kustomizeDocuments, request.kustomizeSource);
+  const selected = kustomizeCrds.filter((crd) => isSelected(crd.name, request.selection));
+  const findings: SanityFinding[] = [...checkCrdApiVersions(request.kustomizeDocuments), ...selected.flatMap(checkCrd)];
+  if (request.overlay) findings.push(...checkCrdReferences(selected, request.overlay.documents, request.overlay.name));
+  const ignoredPaths = [...request.ignore, ...(request.keep ? [`metadata.annotations["${KEEP_ANNOTATION}"]`] : [])];
+
+  if (!request.helm) {
+    const report = verifyChartCrds(kustomizeCrds, readChartFiles(request.chartDirectory), request.selection, ignoredPaths);
+    return { report, findings, rendered: false, ignoredPaths };
+  }
+  const namespace = request.namespace ?? kustomizeNamespace(selected) ?? 'default';
+  const renderedFiles = await render(request, namespace);
+  const report = verifyChartCrds(kustomizeCrds, renderedFiles, request.selection, ignoredPaths);
+  findings.push(...checkReleaseSize(renderedFiles.filter((file) => isHelmTemplatePath(file.path)).flatMap((file) => crdTexts(file.documents ?? []))));
+  if (request.namespaceTemplate) findings.push(...(await namespaceProof(request, renderedFiles, namespace)));
+  return { report, findings, rendered: true, namespace, ignoredPaths };
+}
+
+function crdTexts(documents: readonly YamlDocument[]): string[] {
+  return documents.filter((document) => (document.value as { kind?: unknown }).kind === 'CustomResourceDefinition').map((document) => document.text);
+}
+
+const NAMESPACED_PATHS = ['spec.conversion.webhook.clientConfig.service.namespace', 'metadata.annotations["cert-manager.io/inject-ca-from"]'];
+
+/** Renders into a probe namespace: only the namespace fields may change, and they must carry the probe namespace. */
+async function namespaceProof(request: ChartCheckRequest, inNamespace: ReturnType<typeof renderedChartFiles>, namespace: string): Promise<SanityFinding[]> {
+  if (namespace === PROBE_NAMESPACE) throw new UserError(`namespace must not be ${PROBE_NAMESPACE}, which verify uses to probe namespace templating.`);
+  const elsewhere = await render(request, PROBE_NAMESPACE);
+  const crdsOf = (files: ReturnType<typeof renderedChartFiles>) =>
+    new Map(files.flatMap((file) => file.documents ?? []).filter((document) => (document.value as { kind?: unknown }).kind === 'CustomResourceDefinition').map((document) => [(document.value as { metadata: { name: string } }).metadata.name, document.value]));
+  const before = crdsOf(inNamespace);
+  const after = crdsOf(elsewhere);
+  const findings: SanityFinding[] = [];
+  for (const [name, value] of before) {
+    for (const difference of diffValues(value, after.get(name))) {
+      const expected = NAMESPACED_PATHS.includes(difference.path) && String(difference.actual).startsWith(PROBE_NAMESPACE);
+      if (!expected) {
+        findings.push({ level: 'error', crd: name, path: difference.path, message: `changes with the release namespace (${JSON.stringify(difference.expected)} in ${namespace}, ${JSON.stringify(difference.actual)} in ${PROBE_NAMESPACE}); only the webhook service namespace and the inject-ca-from namespace may.` });
+      }
+    }
+  }
+  return findings;
+}
