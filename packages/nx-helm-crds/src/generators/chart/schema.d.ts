@@ -1,11 +1,7 @@
-export interface ChartGeneratorSchema {
+import type { HelmCrdsExecutorSchema } from '../../executors/helm-crds/schema';
+
+export interface ChartGeneratorSchema extends Pick<HelmCrdsExecutorSchema, 'placement' | 'directory' | 'fileName' | 'include' | 'exclude' | 'unmanaged'> {
   chart: string;
   kustomization: string;
-  placement?: 'crds' | 'templates';
-  directory?: string;
-  fileName?: string;
-  include?: string[];
-  exclude?: string[];
-  unmanaged?: string[];
   skipFormat?: boolean;
 }
