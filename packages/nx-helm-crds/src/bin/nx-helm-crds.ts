@@ -32,9 +32,9 @@ async function fingerprint(args: string[]): Promise<string[]> {
     if (value !== undefined) index++;
     if (flag === '--kustomize') {
       const kustomize = resolveKustomize({ explicit: value, workspaceRoot: process.cwd() });
-      lines.push(`kustomize ${await kustomizeVersion(kustomize)}`);
+      lines.push(`kustomize ${kustomizeVersion(kustomize)}`);
     } else if (flag === '--helm') {
-      lines.push(`helm ${await helmVersionOrAbsent(value)}`);
+      lines.push(`helm ${helmVersionOrAbsent(value)}`);
     } else if ((flag === '--chart' || flag === '--chart-files') && value) {
       const includeGenerated = flag === '--chart-files';
       lines.push(`${flag.slice(2)} ${chartFingerprint(resolveInWorkspace(process.cwd(), value, flag), { includeGenerated })}`);
@@ -46,7 +46,7 @@ async function fingerprint(args: string[]): Promise<string[]> {
 }
 
 /** verify renders only when helm exists, so "not found" is a cache key of its own rather than an error. */
-async function helmVersionOrAbsent(explicit: string | undefined): Promise<string> {
+function helmVersionOrAbsent(explicit: string | undefined): string {
   let helm;
   try {
     helm = resolveHelm({ explicit, workspaceRoot: process.cwd() });

@@ -75,16 +75,39 @@ export function readChartFileText(path: string, text: string): ChartFile {
   if (generatedBody === undefined && (/\.tpl$/i.test(path) || (helmTemplate && text.includes('{{')))) {
     return { path, kind: 'template', text };
   }
+  if (generatedBody !== undefined) return generatedFile(path, text, generatedBody);
   try {
-    const documents = splitYamlDocuments(generatedBody ?? text, path);
-    if (generatedBody === undefined) return { path, kind: 'plain', text, documents };
-    return { path, kind: 'generated', text, documents, generatedFrom: generatedFileKustomization(text) };
+    return { path, kind: 'plain', text, documents: splitYamlDocuments(text, path) };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    // Our own templates/ file wrapped in Helm syntax (install toggle, namespace): ours, readable only by rendering.
-    if (generatedBody !== undefined && helmTemplate) return { path, kind: 'generated', text, generatedFrom: generatedFileKustomization(text) };
     return { path, kind: 'unreadable', text, problem: error.message };
   }
+}
+
+/**
+ * A file we generated, recognised by its header. Its documents are parsed only when asked for: a run that
+ * finds its files unchanged compares their text and never pays for parsing megabytes of CRDs again. A body
+ * wrapped in Helm syntax (install toggle, namespace templating) has no documents: only rendering reads it.
+ */
+function generatedFile(path: string, text: string, body: string): ChartFile {
+  let documents: readonly YamlDocument[] | undefined | null = null;
+  return {
+    path,
+    kind: 'generated',
+    text,
+    generatedFrom: generatedFileKustomization(text),
+    get documents() {
+      if (documents === null) {
+        try {
+          documents = splitYamlDocuments(body, path);
+        } catch (error) {
+          if (!(error instanceof UserError)) throw error;
+          documents = undefined;
+        }
+      }
+      return documents;
+    },
+  };
 }
 
 /** Names of the CRDs a file defines. For templates, only the candidate `names` that it visibly defines. */

@@ -45,9 +45,13 @@ export interface ChartPlan {
  */
 export function planChart(crds: readonly Crd[], chartFiles: readonly ChartFile[], options: ChartPlanOptions): ChartPlan {
   const names = crds.map((crd) => crd.name);
+  // Only files generated from this kustomization are ours to rewrite or prune: another helm-crds target
+  // may feed the same chart from another kustomization.
+  const isOurs = (file: ChartFile) => file.kind === 'generated' && file.generatedFrom === options.source.kustomization;
   const filesByPath = new Map(chartFiles.map((file) => [file.path, file]));
   const definers = new Map<string, ChartFile[]>();
   for (const file of chartFiles) {
+    if (isOurs(file)) continue;
     for (const name of crdNamesDefinedBy(file, names)) {
       definers.set(name, [...(definers.get(name) ?? []), file]);
     }
@@ -66,9 +70,6 @@ export function planChart(crds: readonly Crd[], chartFiles: readonly ChartFile[]
         `${options.directory}/ is never templated by Helm. Set placement: "templates" or drop those options.`,
     );
   }
-  // Only files generated from this kustomization are ours to rewrite or prune: another helm-crds target
-  // may feed the same chart from another kustomization.
-  const isOurs = (file: ChartFile) => file.kind === 'generated' && file.generatedFrom === options.source.kustomization;
 
   for (const crd of crds) {
     const path = posix.join(options.directory, crdFileName(crd, options.fileName));
@@ -79,7 +80,7 @@ export function planChart(crds: readonly Crd[], chartFiles: readonly ChartFile[]
     }
     targetOwner.set(path, crd.name);
 
-    const provider = (definers.get(crd.name) ?? []).find((file) => file.path !== path && !isOurs(file));
+    const provider = (definers.get(crd.name) ?? []).find((file) => file.path !== path);
     if (provider) {
       providedElsewhere.push({ crd: crd.name, path: provider.path });
       continue;

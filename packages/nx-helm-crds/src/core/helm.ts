@@ -1,5 +1,5 @@
 import { UserError } from './errors';
-import type { ToolCommand } from './tool-resolution';
+import { probeTool, type ToolCommand } from './tool-resolution';
 
 export interface HelmTemplateRequest {
   readonly helm: ToolCommand;
@@ -60,10 +60,9 @@ export function renderedSource(documentText: string): string | undefined {
 }
 
 /** helm's version string, e.g. `v4.1.4`, for cache keys. */
-export async function helmVersion(helm: ToolCommand): Promise<string> {
-  const { execa } = await import('execa');
-  const result = await execa(helm.file, [...helm.args, 'version', '--short'], { reject: false });
-  const version = /v\d+\.\d+\.\d+\S*/.exec(String(result.stdout))?.[0];
-  if (result.failed || !version) throw new UserError(`Cannot read the helm version from ${helm.file} (${helm.origin}): ${String(result.stderr || result.shortMessage).trim()}`);
+export function helmVersion(helm: ToolCommand): string {
+  const { ok, output } = probeTool(helm, [...helm.args, 'version', '--short']);
+  const version = /v\d+\.\d+\.\d+\S*/.exec(output)?.[0];
+  if (!ok || !version) throw new UserError(`Cannot read the helm version from ${helm.file} (${helm.origin}): ${output}`);
   return version;
 }

@@ -1,5 +1,5 @@
 import { UserError } from './errors';
-import type { ToolCommand } from './tool-resolution';
+import { probeTool, type ToolCommand } from './tool-resolution';
 
 export interface KustomizeBuildRequest {
   readonly kustomize: ToolCommand;
@@ -51,15 +51,11 @@ export async function kustomizeBuild(request: KustomizeBuildRequest): Promise<st
 }
 
 /** The kustomize version string, e.g. `v5.6.0`, for cache keys. */
-export async function kustomizeVersion(kustomize: ToolCommand): Promise<string> {
-  const { execa } = await import('execa');
+export function kustomizeVersion(kustomize: ToolCommand): string {
   const isKubectl = kustomize.args[0] === 'kustomize';
-  const result = await execa(kustomize.file, isKubectl ? ['version', '--client'] : ['version'], { reject: false });
-  const output = `${result.stdout}\n${result.stderr}`;
+  const { ok, output } = probeTool(kustomize, isKubectl ? ['version', '--client'] : ['version']);
   const match = isKubectl ? /Kustomize Version:\s*(\S+)/.exec(output) : /(v?\d+\.\d+\.\d+\S*)/.exec(output);
-  if (result.failed || !match) {
-    throw new UserError(`Cannot read the kustomize version from ${kustomize.file} (${kustomize.origin}): ${output.trim() || result.shortMessage}`);
-  }
+  if (!ok || !match) throw new UserError(`Cannot read the kustomize version from ${kustomize.file} (${kustomize.origin}): ${output}`);
   return match[1];
 }
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from './errors';
@@ -113,4 +114,13 @@ export function resolveKustomize(resolution: ToolResolution): ToolCommand {
 /** Finds helm: the explicit option, then $NX_HELM_CRDS_HELM, then `helm` on PATH. */
 export function resolveHelm(resolution: ToolResolution): ToolCommand {
   return resolveTool(HELM, resolution);
+}
+
+/**
+ * A tool's version line. Version probes run inside `runtime` cache inputs before every task is hashed, so they
+ * spawn directly: loading execa costs more than the probe itself. Returns stdout and stderr together.
+ */
+export function probeTool(tool: ToolCommand, args: readonly string[]): { ok: boolean; output: string } {
+  const result = spawnSync(tool.file, [...args], { encoding: 'utf8', timeout: 30_000 });
+  return { ok: result.status === 0, output: `${result.stdout ?? ''}\n${result.stderr ?? ''}${result.error ? `\n${result.error.message}` : ''}`.trim() };
 }
