@@ -3,7 +3,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { writeFileAtomically, writeFilesAtomically } from './atomic-files';
+import { fileSystemError, writeFileAtomically, writeFilesAtomically } from './atomic-files';
 import { UserError } from './errors';
 
 /** Every file under `root`, relative, sorted, so a stray staging file shows up in comparisons. */
@@ -42,20 +42,24 @@ describe('writeFilesAtomically', () => {
           { path: join(root, 'crds/new.yaml'), content: 'new\n' },
           { path: join(root, 'not-a-dir/c.yaml'), content: 'c\n' },
         ]),
-      (error: NodeJS.ErrnoException) => error.code === 'EEXIST' || error.code === 'ENOTDIR',
+      (error: unknown) =>
+        error instanceof UserError &&
+        error.message === `Cannot create the folder ${join(root, 'not-a-dir')}: ${join(root, 'not-a-dir')} is a regular file where a folder is needed. Remove or rename that file. Nothing was changed.`,
     );
     assert.equal(readFileSync(join(root, 'crds/a.yaml'), 'utf8'), 'old a\n');
     assert.equal(readFileSync(join(root, 'not-a-dir'), 'utf8'), 'a file\n');
     assert.deepEqual(allFiles(root), ['crds/a.yaml', 'crds/keep.yaml', 'not-a-dir']);
   });
 
-  it('changes nothing when a deeper parent is a file', () => {
+  it('changes nothing when a deeper parent is a file, and names that file', () => {
     writeFileSync(join(root, 'blocker'), 'x');
-    assert.throws(() =>
-      writeFilesAtomically([
-        { path: join(root, 'crds/a.yaml'), content: 'new a\n' },
-        { path: join(root, 'blocker/sub/c.yaml'), content: 'c\n' },
-      ]),
+    assert.throws(
+      () =>
+        writeFilesAtomically([
+          { path: join(root, 'crds/a.yaml'), content: 'new a\n' },
+          { path: join(root, 'blocker/sub/c.yaml'), content: 'c\n' },
+        ]),
+      (error: unknown) => error instanceof UserError && error.message.includes(`: ${join(root, 'blocker')} is a regular file where a folder is needed.`),
     );
     assert.equal(readFileSync(join(root, 'crds/a.yaml'), 'utf8'), 'old a\n');
     assert.deepEqual(allFiles(root), ['blocker', 'crds/a.yaml', 'crds/keep.yaml']);
@@ -69,10 +73,23 @@ describe('writeFilesAtomically', () => {
           { path: join(root, 'crds/a.yaml'), content: 'new a\n' },
           { path: join(root, 'crds/in-the-way.yaml'), content: 'x\n' },
         ]),
-      (error: unknown) => error instanceof UserError && /crds\/in-the-way\.yaml: a directory of that name is in the way/.test(error.message),
+      (error: unknown) => error instanceof UserError && /crds\/in-the-way\.yaml: a directory of that name is in the way\. Remove or rename it\. Nothing was changed\./.test(error.message),
     );
     assert.equal(readFileSync(join(root, 'crds/a.yaml'), 'utf8'), 'old a\n');
     assert.deepEqual(allFiles(root), ['crds/a.yaml', 'crds/keep.yaml']);
+  });
+
+  it('removes the folders it created when a later file cannot be staged', () => {
+    mkdirSync(join(root, 'crds/in-the-way.yaml'));
+    assert.throws(() =>
+      writeFilesAtomically([
+        { path: join(root, 'templates/crd/deep/a.yaml'), content: 'a\n' },
+        { path: join(root, 'crds/new/b.yaml'), content: 'b\n' },
+        { path: join(root, 'crds/in-the-way.yaml'), content: 'x\n' },
+      ]),
+    );
+    assert.deepEqual(readdirSync(root).sort(), ['crds']);
+    assert.deepEqual(readdirSync(join(root, 'crds')).sort(), ['a.yaml', 'in-the-way.yaml', 'keep.yaml']);
   });
 
   it('replaces a symbolic link at a destination instead of writing through it', () => {
@@ -89,5 +106,29 @@ describe('writeFilesAtomically', () => {
     writeFilesAtomically([]);
     assert.equal(readFileSync(join(root, 'one.yaml'), 'utf8'), 'one\n');
     assert.deepEqual(allFiles(root), ['crds/a.yaml', 'crds/keep.yaml', 'one.yaml']);
+  });
+});
+
+describe('fileSystemError', () => {
+  const errno = (code: string) => Object.assign(new Error(`${code}: failed`), { code });
+
+  it('says what failed, where and what to do, for the errors a user can fix', () => {
+    for (const [code, advice] of [
+      ['EACCES', 'permission denied: make it writable'],
+      ['EPERM', 'not permitted'],
+      ['EROFS', 'read-only'],
+      ['ENOSPC', 'disk is full'],
+    ]) {
+      const error = fileSystemError(errno(code), 'write in', '/chart/crds');
+      assert.ok(error instanceof UserError, code);
+      assert.match(error.message, new RegExp(`^Cannot write in /chart/crds: .*${advice}.*\\. Nothing was changed\\.$`), code);
+    }
+  });
+
+  it('passes other errors on unchanged, so bugs keep their stack', () => {
+    const bug = new TypeError('x is undefined');
+    assert.equal(fileSystemError(bug, 'write in', '/chart'), bug);
+    const unknown = errno('EWEIRD');
+    assert.equal(fileSystemError(unknown, 'write in', '/chart'), unknown);
   });
 });

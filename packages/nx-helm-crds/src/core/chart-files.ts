@@ -46,9 +46,18 @@ export function readChartFiles(chartDirectory: string): ChartFile[] {
     for (const entry of entries) {
       const path = relative === '' ? entry.name : posix.join(relative, entry.name);
       if (entry.isDirectory()) {
-        visit(path);
+        try {
+          visit(path);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        }
       } else if (MANIFEST_EXTENSIONS.test(entry.name) && !entry.name.startsWith('.')) {
-        files.push(readChartFile(chartDirectory, path));
+        // Another run may remove a file between listing and reading it: it is then simply not there.
+        try {
+          files.push(readChartFile(chartDirectory, path));
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        }
       }
     }
   };
@@ -58,7 +67,10 @@ export function readChartFiles(chartDirectory: string): ChartFile[] {
 
 export function readChartFile(chartDirectory: string, path: string): ChartFile {
   const absolute = join(chartDirectory, path);
-  if (lstatSync(absolute).isSymbolicLink()) return { path, kind: 'symlink' };
+  const stats = lstatSync(absolute);
+  if (stats.isSymbolicLink()) return { path, kind: 'symlink' };
+  // A named pipe or device would block or never end: never read one.
+  if (!stats.isFile()) return { path, kind: 'unreadable', problem: 'it is not a regular file' };
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(absolute));

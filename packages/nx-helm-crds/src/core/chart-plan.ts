@@ -14,6 +14,8 @@ export interface ChartPlanOptions {
   readonly source: GeneratedFileSource;
   /** Helm template syntax to wrap CRDs written into templates/ in. */
   readonly templating?: CrdTemplating;
+  /** The chart as the user names it, for messages. */
+  readonly chart?: string;
 }
 
 export type WriteReason = 'create' | 'update' | 'adopt';
@@ -111,7 +113,10 @@ export function planChart(crds: readonly Crd[], chartFiles: readonly ChartFile[]
     .map((file) => ({ path: file.path, crds: crdNamesDefinedBy(file, []) }));
 
   if (problems.length > 0) {
-    throw new UserError(`The chart cannot take the CRDs without overwriting files nx-helm-crds does not own:\n  - ${problems.join('\n  - ')}`);
+    throw new UserError(
+      `The chart${options.chart ? ` ${options.chart}` : ''} cannot take the CRDs without overwriting files nx-helm-crds does not own ` +
+        `(nothing was written):\n  - ${problems.join('\n  - ')}`,
+    );
   }
   return { writes, unchanged, prunes, providedElsewhere };
 }

@@ -1,12 +1,11 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { readChartFiles } from './chart-files';
 import { planChart, planChangesChart, type ChartPlan } from './chart-plan';
 import { collectCrds, validateFileNamePattern, type Crd } from './crd';
-import { isSelected, type CrdSelection } from './crd-selection';
+import { isSelected, matchesGlob, type CrdSelection } from './crd-selection';
 import { UserError } from './errors';
-import { writeFilesAtomically } from './atomic-files';
-import { requireDirectory } from './workspace-paths';
+import { fileSystemError, writeFilesAtomically } from './atomic-files';
 import type { CrdTemplating } from './helm-templating';
 import { splitYamlDocuments } from './yaml-documents';
 
@@ -32,29 +31,58 @@ export function crdDirectory(layout: ChartLayout): string {
 }
 
 /** Checks the chart directory is a Helm chart, so nothing is ever written into the wrong place. */
-export function requireChart(chartDirectory: string, chartOption: string): void {
-  requireDirectory(chartDirectory, `The chart directory (${chartOption})`, 'Set the chart option to the folder that holds Chart.yaml.');
-  if (!existsSync(join(chartDirectory, 'Chart.yaml'))) {
-    throw new UserError(`${chartOption} has no Chart.yaml, so it is not a Helm chart. Set the chart option to the folder that holds Chart.yaml.`);
+export function requireChart(chartDirectory: string, chart: string): void {
+  const fix = 'Set the chart option (workspace-relative) to the folder that holds Chart.yaml.';
+  const stats = statSync(chartDirectory, { throwIfNoEntry: false });
+  if (!stats) throw new UserError(`The chart directory ${chart} does not exist (looked for ${chartDirectory}). ${fix}`);
+  if (!stats.isDirectory()) throw new UserError(`The chart directory ${chart} is a file, not a directory. ${fix}`);
+  if (!statSync(join(chartDirectory, 'Chart.yaml'), { throwIfNoEntry: false })?.isFile()) {
+    throw new UserError(`The chart directory ${chart} has no Chart.yaml, so it is not a Helm chart. ${fix}`);
   }
 }
 
-/** Reads the CRDs of a rendered Kustomize stream (written by the kustomize-build target). */
-export function readKustomizeCrds(outputFile: string, displayPath: string): Crd[] {
+/**
+ * Reads the CRDs of a rendered Kustomize stream (written by the kustomize-build target). `displayPath` is
+ * the file as the user knows it; `kustomization` the directory it was built from, for messages.
+ */
+export function readKustomizeCrds(outputFile: string, displayPath: string, kustomization?: string): Crd[] {
   if (!existsSync(outputFile)) {
     throw new UserError(`The Kustomize output ${displayPath} does not exist: run the kustomize-build target first (nx run-many makes it a dependency).`);
   }
-  return collectCrds(splitYamlDocuments(readFileSync(outputFile, 'utf8'), displayPath), displayPath);
+  const source = kustomization ? `${displayPath} (the output of kustomize build ${kustomization})` : displayPath;
+  let documents;
+  try {
+    documents = splitYamlDocuments(readFileSync(outputFile, 'utf8'), source);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    throw new UserError(
+      `${error.message}\nKustomize always writes valid YAML: the kustomize that was run is probably not a real kustomize (check the kustomize ` +
+        'option and $NX_HELM_CRDS_KUSTOMIZE), or the file was edited by hand. Fix that, then run the kustomize-build target again with --skip-nx-cache.',
+    );
+  }
+  return collectCrds(documents, source);
 }
 
-/** The Kustomize CRDs a chart should hold; an empty selection is almost always a mistake. */
-export function selectCrds(crds: readonly Crd[], selection: CrdSelection, source: string): Crd[] {
+/**
+ * The Kustomize CRDs a chart should hold. An include glob that matches no CRD, or an empty selection, is almost
+ * always a mistake (a typo, a renamed group), so both fail unless `allowEmpty` says the CRDs are optional.
+ */
+export function selectCrds(crds: readonly Crd[], selection: CrdSelection, source: string, allowEmpty = false): Crd[] {
   const selected = crds.filter((crd) => isSelected(crd.name, selection));
+  if (allowEmpty) return selected;
+  const found = crds.length === 0 ? 'no CustomResourceDefinition at all' : `these CRDs: ${crds.map((crd) => crd.name).join(', ')}`;
   if (selected.length === 0 && !selection.unmanaged?.length) {
-    const found = crds.length === 0 ? 'no CustomResourceDefinition at all' : `these CRDs: ${crds.map((crd) => crd.name).join(', ')}`;
     throw new UserError(
       `No CRD of ${source} is selected for the chart (include: ${JSON.stringify(selection.include ?? [])}, exclude: ${JSON.stringify(selection.exclude ?? [])}); ` +
-        `Kustomize rendered ${found}. Fix the include/exclude globs or the kustomization.`,
+        `Kustomize rendered ${found}. Fix the include/exclude globs or the kustomization, or set allowEmpty: true to accept a chart without these CRDs ` +
+        '(its generated CRD files are then removed).',
+    );
+  }
+  const unmatched = (selection.include ?? []).filter((glob) => !crds.some((crd) => matchesGlob(crd.name, glob)));
+  if (unmatched.length > 0) {
+    throw new UserError(
+      `The include glob(s) ${unmatched.map((glob) => JSON.stringify(glob)).join(', ')} match no CRD of ${source}; Kustomize rendered ${found}. ` +
+        'Fix the glob (globs match metadata.name, e.g. "*.serving.kserve.io"), or set allowEmpty: true if those CRDs are optional.',
     );
   }
   return selected;
@@ -63,6 +91,8 @@ export function selectCrds(crds: readonly Crd[], selection: CrdSelection, source
 export interface ChartSyncRequest {
   readonly crds: readonly Crd[];
   readonly chartDirectory: string;
+  /** The chart as the user names it (workspace-relative), for messages. */
+  readonly displayChart?: string;
   readonly layout: ChartLayout;
   readonly kustomization: string;
   readonly regenerate: string;
@@ -73,17 +103,50 @@ export interface ChartSyncRequest {
 /** Plans the chart's CRD files (nothing is written). */
 export function planChartUpdate(request: ChartSyncRequest): ChartPlan {
   validateFileNamePattern(request.layout.fileName);
-  return planChart(request.crds, readChartFiles(request.chartDirectory), {
+  const plan = planChart(request.crds, readChartFiles(request.chartDirectory), {
     directory: crdDirectory(request.layout),
     fileName: request.layout.fileName,
     source: { kustomization: request.kustomization, regenerate: request.regenerate },
     templating: request.layout,
+    chart: request.displayChart,
   });
+  refuseLinkedFolders(request.chartDirectory, request.displayChart ?? request.chartDirectory, plan.writes.map((write) => write.path));
+  return plan;
+}
+
+/**
+ * Every folder between the chart and a file to write must be a real folder: writing through a symbolic link
+ * could put files anywhere (outside the chart, outside the workspace), so it is refused, naming the link.
+ */
+function refuseLinkedFolders(chartDirectory: string, displayChart: string, paths: readonly string[]): void {
+  const checked = new Set<string>();
+  for (const path of paths) {
+    const parts = posix.dirname(path).split('/').filter((part) => part !== '.');
+    for (let depth = 1; depth <= parts.length; depth++) {
+      const folder = parts.slice(0, depth).join('/');
+      if (checked.has(folder)) continue;
+      checked.add(folder);
+      const absolute = join(chartDirectory, folder);
+      if (lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink()) {
+        throw new UserError(
+          `${posix.join(displayChart, folder)} is a symbolic link (to ${readlinkSync(absolute)}), and nx-helm-crds never writes through links: ` +
+            `the CRD files could land outside the chart. Nothing was written. Replace the link with a real folder, or set the directory option to another folder.`,
+        );
+      }
+    }
+  }
 }
 
 /** Writes all planned files at once, then prunes: a failure before the renames leaves the chart as it was. */
 export function applyChartPlan(chartDirectory: string, plan: ChartPlan): void {
   if (!planChangesChart(plan)) return;
   writeFilesAtomically(plan.writes.map((write) => ({ path: join(chartDirectory, write.path), content: write.content })));
-  for (const prune of plan.prunes) rmSync(join(chartDirectory, prune.path));
+  // Only once every new file is in place; a file another run already removed is gone either way.
+  for (const prune of plan.prunes) {
+    try {
+      rmSync(join(chartDirectory, prune.path), { force: true });
+    } catch (error) {
+      throw fileSystemError(error, 'remove', join(chartDirectory, prune.path), 'The new CRD files are in place; remove it by hand or run again.');
+    }
+  }
 }

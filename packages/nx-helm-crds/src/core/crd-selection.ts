@@ -10,8 +10,10 @@ export interface CrdSelection {
   readonly unmanaged?: readonly string[];
 }
 
-const matchesAny = (name: string, globs: readonly string[] = []): boolean =>
-  globs.some((glob) => minimatch(name, glob, { nocase: true }));
+/** Whether a CRD name matches one glob (`*` matches dots too; case-insensitive, as names are). */
+export const matchesGlob = (name: string, glob: string): boolean => minimatch(name, glob, { nocase: true });
+
+const matchesAny = (name: string, globs: readonly string[] = []): boolean => globs.some((glob) => matchesGlob(name, glob));
 
 export function isUnmanaged(name: string, selection: CrdSelection): boolean {
   return matchesAny(name, selection.unmanaged);

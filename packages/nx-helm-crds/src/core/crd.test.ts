@@ -23,12 +23,22 @@ describe('collectCrds', () => {
   });
 
   it('fails on a document without kind, naming the line', () => {
-    assert.throws(() => parse(`${crdYaml('widgets', 'example.io')}---\napiVersion: v1\nmetadata: {}\n`), /out\.yaml \(document at line 16\) has no `kind`/);
+    assert.throws(
+      () => parse(`${crdYaml('widgets', 'example.io')}---\napiVersion: v1\nmetadata: {}\n`),
+      /The document at line 16 of out\.yaml has no `kind` \(it is a mapping\): every Kubernetes object needs one\. Fix the resource or patch that produces it\.$/,
+    );
+    assert.throws(() => parse('- a\n- b\n'), /The document at line 1 of out\.yaml has no `kind` \(it is a list\)/);
+    assert.throws(() => parse('just text\n'), /The document at line 1 of out\.yaml has no `kind` \(it is the scalar "just text"\)/);
   });
 
   it('fails on a CRD without spec.group or spec.names.plural', () => {
-    assert.throws(() => parse(crdYaml('widgets', 'example.io').replace('  group: example.io\n', '')), /has no `spec\.group`/);
-    assert.throws(() => parse(crdYaml('widgets', 'example.io').replace('    plural: widgets\n', '')), /has no `spec\.names\.plural`/);
+    assert.throws(
+      () => parse(crdYaml('widgets', 'example.io').replace('  group: example.io\n', '')),
+      /The CustomResourceDefinition widgets\.example\.io at line 1 of out\.yaml has no `spec\.group`: a CRD needs it to be installable\. Fix the resource or patch that produces it\.$/,
+    );
+    assert.throws(() => parse(crdYaml('widgets', 'example.io').replace('    plural: widgets\n', '')), /widgets\.example\.io at line 1 of out\.yaml has no `spec\.names\.plural`/);
+    assert.throws(() => parse(crdYaml('widgets', 'example.io').replace('    plural: widgets\n', '    plural: 42\n')), /has no `spec\.names\.plural` \(it is 42\)/);
+    assert.throws(() => parse(crdYaml('widgets', 'example.io').replace('  name: widgets.example.io\n', '')), /The CustomResourceDefinition at line 1 of out\.yaml has no `metadata\.name`/);
   });
 
   it('fails on two CRDs with the same name', () => {

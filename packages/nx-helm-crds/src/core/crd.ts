@@ -1,4 +1,5 @@
 import { UserError } from './errors';
+import { truncatedValue } from './structural-diff';
 import type { YamlDocument } from './yaml-documents';
 
 export const CRD_API_VERSION = 'apiextensions.k8s.io/v1';
@@ -43,23 +44,26 @@ export function crdNameOf(value: unknown): string | undefined {
 /**
  * Picks the `apiextensions.k8s.io/v1` CRDs out of a stream's documents. Every document must have a
  * `kind`; every CRD must have `metadata.name`, `spec.group` and `spec.names.plural`, and a name may occur
- * only once. `source` names the stream in error messages.
+ * only once. `source` names the stream in error messages, e.g. `dist/…/kustomize.yaml (kustomize build config/crd)`.
  */
 export function collectCrds(documents: readonly YamlDocument[], source: string): Crd[] {
   const crds: Crd[] = [];
   const lineByName = new Map<string, number>();
   for (const document of documents) {
-    const where = `${source} (document at line ${document.line})`;
     if (!isMapping(document.value) || typeof document.value.kind !== 'string') {
-      throw new UserError(`${where} has no \`kind\`: every Kubernetes object needs one. Fix the resource or patch that produces it.`);
+      const what = isMapping(document.value) ? 'a mapping' : Array.isArray(document.value) ? 'a list' : `the scalar ${truncatedValue(document.value)}`;
+      throw new UserError(
+        `The document at line ${document.line} of ${source} has no \`kind\` (it is ${what}): every Kubernetes object needs one. ` +
+          'Fix the resource or patch that produces it.',
+      );
     }
     if (!isCrdDocument(document.value)) continue;
-    const crd = toCrd(document, where);
+    const crd = toCrd(document, source);
     const earlier = lineByName.get(crd.name);
     if (earlier !== undefined) {
       throw new UserError(
         `${source} defines the CRD ${crd.name} twice (documents at lines ${earlier} and ${document.line}). ` +
-          'Remove one of the resources from the kustomization.',
+          'Remove one of the resources from the kustomization (or give them different metadata.name).',
       );
     }
     lineByName.set(crd.name, document.line);
@@ -68,11 +72,16 @@ export function collectCrds(documents: readonly YamlDocument[], source: string):
   return crds;
 }
 
-function toCrd(document: YamlDocument, where: string): Crd {
+function toCrd(document: YamlDocument, source: string): Crd {
+  const name = field(document.value, ['metadata', 'name']);
+  const which = typeof name === 'string' && name !== '' ? `The CustomResourceDefinition ${name}` : 'The CustomResourceDefinition';
   const required = (path: string[]): string => {
     const value = field(document.value, path);
     if (typeof value !== 'string' || value === '') {
-      throw new UserError(`${where}: the CustomResourceDefinition has no \`${path.join('.')}\`. A CRD needs it to be installable.`);
+      throw new UserError(
+        `${which} at line ${document.line} of ${source} has no \`${path.join('.')}\`${value === undefined ? '' : ` (it is ${truncatedValue(value)})`}: ` +
+          'a CRD needs it to be installable. Fix the resource or patch that produces it.',
+      );
     }
     return value;
   };

@@ -32,6 +32,18 @@ export interface RemoteReference {
 export const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /**
+ * Checks up front that a kustomization directory holds a kustomization file, so the user reads which option to
+ * fix instead of Kustomize's "unable to find one of ..." (`directory` is absolute, `display` workspace-relative).
+ */
+export function requireKustomizationFile(directory: string, display: string): void {
+  if (KUSTOMIZATION_FILE_NAMES.some((name) => statSync(join(directory, name), { throwIfNoEntry: false })?.isFile())) return;
+  throw new UserError(
+    `The kustomization directory ${display} has no kustomization file (${KUSTOMIZATION_FILE_NAMES.join(', ')}). ` +
+      'Set the kustomization option to the folder that holds kustomization.yaml (for kubebuilder layouts: config/crd or config/default), or add one.',
+  );
+}
+
+/**
  * Reads the kustomization in `kustomizationDir` (workspace-relative) and every kustomization it includes, and
  * returns the files they read. Remote references are listed, not followed. Throws a UserError for anything
  * Kustomize would refuse to build: a missing file, a directory without a kustomization, a cycle, an unknown

@@ -107,8 +107,10 @@ describe('tool resolution', () => {
           () => resolveKustomize({ explicit, workspaceRoot: workspace, env }),
           (error: unknown) =>
             error instanceof UserError &&
-            error.message.startsWith(`kustomize was configured as "${explicit}" by the kustomize option, but that is not an executable file. `) &&
-            error.message.includes('Point it at a kustomize or kubectl binary'),
+            error.message.startsWith(`kustomize was configured as "${explicit}" by the kustomize option, but that is not an executable file`) &&
+            error.message.includes('Point it at a kustomize or kubectl binary') &&
+            error.message.includes('or install one (https://kubectl.docs.kubernetes.io/installation/kustomize/)') &&
+            error.message.includes(explicit.includes('/') ? `(looked at ${join(workspace, explicit)})` : '(not found on PATH)'),
           explicit,
         );
       }

@@ -52,6 +52,8 @@ interface ToolSpec {
   readonly onPath: readonly string[];
   readonly command: (file: string, origin: string) => ToolCommand;
   readonly notFound: string;
+  /** Where to get the tool, for messages. */
+  readonly install: string;
 }
 
 /** One lookup for every tool: the explicit option, then the environment variable, then PATH. */
@@ -67,8 +69,10 @@ function resolveTool(spec: ToolSpec, { explicit, workspaceRoot, env = process.en
     const file = value.includes('/') || isAbsolute(value) ? resolve(workspaceRoot, value) : findOnPath(value, searchPath);
     if (!file || !isExecutable(file)) {
       throw new UserError(
-        `${spec.tool} was configured as "${value}" by ${origin}, but that is not an executable file. ` +
-          `Point it at a ${spec.onPath.join(' or ')} binary (a path relative to the workspace root, or a command on PATH).`,
+        `${spec.tool} was configured as "${value}" by ${origin}, but that is not an executable file` +
+          `${file && file !== value ? ` (looked at ${file})` : value.includes('/') || isAbsolute(value) ? '' : ' (not found on PATH)'}. ` +
+          `Point it at a ${spec.onPath.join(' or ')} binary (a path relative to the workspace root, or a command on PATH), ` +
+          `or install one (${spec.install}).`,
       );
     }
     return spec.command(file, origin);
@@ -85,6 +89,7 @@ const KUSTOMIZE: ToolSpec = {
   envVariable: KUSTOMIZE_ENV,
   onPath: ['kustomize', 'kubectl'],
   command: kustomizeCommand,
+  install: 'https://kubectl.docs.kubernetes.io/installation/kustomize/',
   notFound:
     'Cannot find kustomize: neither `kustomize` nor `kubectl` is on PATH. Install one ' +
     '(https://kubectl.docs.kubernetes.io/installation/kustomize/), or set the kustomize option or ' +
@@ -98,6 +103,7 @@ const HELM: ToolSpec = {
   envVariable: HELM_ENV,
   onPath: ['helm'],
   command: (file, origin) => ({ file, args: [], origin }),
+  install: 'https://helm.sh/docs/intro/install/',
   notFound:
     'Cannot find helm on PATH. Install it (https://helm.sh/docs/intro/install/), or set the helmBinary option or ' +
     `$${HELM_ENV} to the path of a helm binary, or set helm: "never" to verify the chart files without rendering.`,

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { UserError } from './errors';
-import { displayPath, requireDirectory, resolveInWorkspace } from './workspace-paths';
+import { displayPath, requireDirectory, requireRealPathInWorkspace, resolveInWorkspace } from './workspace-paths';
 
 const root = join(tmpdir(), 'workspace');
 
@@ -40,6 +40,9 @@ describe('requireDirectory', () => {
         message: `The chart ${join(directory, 'file')} does not exist or is not a directory. Fix it.`,
       });
       assert.throws(() => requireDirectory(join(directory, 'missing'), 'The chart', 'Fix it.'), /missing does not exist or is not a directory/);
+      assert.throws(() => requireDirectory(join(directory, 'missing'), 'The chart', 'Fix it.', 'charts/missing'), {
+        message: `The chart charts/missing does not exist or is not a directory. Fix it. (Looked for ${join(directory, 'missing')}.)`,
+      });
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
@@ -50,5 +53,29 @@ describe('displayPath', () => {
   it('is workspace-relative inside the workspace and absolute outside', () => {
     assert.equal(displayPath(root, join(root, 'charts/c')), join('charts', 'c'));
     assert.equal(displayPath(root, '/elsewhere/c'), '/elsewhere/c');
+  });
+});
+
+describe('requireRealPathInWorkspace', () => {
+  it('accepts real folders and links that stay inside, and refuses a link leading outside', () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'nx-helm-crds-real-'));
+    const outside = mkdtempSync(join(tmpdir(), 'nx-helm-crds-outside-'));
+    try {
+      mkdirSync(join(workspace, 'charts/real'), { recursive: true });
+      symlinkSync(join(workspace, 'charts/real'), join(workspace, 'charts/inside-link'));
+      symlinkSync(outside, join(workspace, 'charts/outside-link'));
+      requireRealPathInWorkspace(workspace, join(workspace, 'charts/real'), 'chart', 'charts/real');
+      requireRealPathInWorkspace(workspace, join(workspace, 'charts/inside-link'), 'chart', 'charts/inside-link');
+      requireRealPathInWorkspace(workspace, join(workspace, 'charts/missing'), 'chart', 'charts/missing');
+      assert.throws(
+        () => requireRealPathInWorkspace(workspace, join(workspace, 'charts/outside-link'), 'chart', 'charts/outside-link'),
+        (error: unknown) =>
+          error instanceof UserError &&
+          error.message.startsWith(`chart "charts/outside-link" leads outside the workspace through a symbolic link (it is really ${realpathSync(outside)}).`),
+      );
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UserError } from './errors';
 
@@ -12,9 +12,27 @@ export function resolveInWorkspace(workspaceRoot: string, path: string, option: 
   return absolute;
 }
 
-export function requireDirectory(path: string, description: string, fix: string): void {
+/**
+ * Refuses an existing path inside the workspace that symbolic links lead outside it (a chart folder linked
+ * from elsewhere): Nx could not hash it, and writes would land outside the repository.
+ */
+export function requireRealPathInWorkspace(workspaceRoot: string, absolute: string, option: string, path: string): void {
+  if (!existsSync(absolute)) return;
+  const real = realpathSync(absolute);
+  const realRoot = realpathSync(workspaceRoot);
+  const fromRoot = relative(realRoot, real);
+  if (fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot)) {
+    throw new UserError(
+      `${option} "${path}" leads outside the workspace through a symbolic link (it is really ${real}). ` +
+        'nx-helm-crds writes only inside the workspace: point the option at the real folder inside it, or replace the link with the folder.',
+    );
+  }
+}
+
+/** `display` names the path in the message (workspace-relative, as the user wrote it); defaults to `path`. */
+export function requireDirectory(path: string, description: string, fix: string, display = path): void {
   if (!existsSync(path) || !statSync(path).isDirectory()) {
-    throw new UserError(`${description} ${path} does not exist or is not a directory. ${fix}`);
+    throw new UserError(`${description} ${display} does not exist or is not a directory. ${fix}${display === path ? '' : ` (Looked for ${path}.)`}`);
   }
 }
 

@@ -13,6 +13,14 @@ describe('splitYamlDocuments', () => {
     assert.deepEqual(documents.map((document) => document.line), [1, 6]);
   });
 
+  it("keeps the first document's leading comments, as it keeps those of later documents", () => {
+    const first = '# Source: config/crd\n# generated\napiVersion: v1\nkind: ConfigMap\n';
+    const documents = splitYamlDocuments(`\n${first}---\n# second\nb: 1\n`, 'stream');
+    assert.deepEqual(documents.map((document) => document.text), [first, '# second\nb: 1\n']);
+    assert.deepEqual(documents.map((document) => document.line), [2, 7]);
+    assert.equal(splitYamlDocuments('%YAML 1.2\n---\na: 1\n', 's')[0].text, 'a: 1\n', 'a directive is not a comment');
+  });
+
   it('drops empty documents and explicit end markers', () => {
     const documents = splitYamlDocuments('---\na: 1\n...\n---\n---\nb: [1, 2]\n', 's');
     assert.deepEqual(documents.map((document) => document.value), [{ a: 1 }, { b: [1, 2] }]);

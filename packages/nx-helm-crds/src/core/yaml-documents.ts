@@ -22,12 +22,16 @@ const DOCUMENT_END = /(?:^|\n)\.\.\.[ \t]*\r?\n?$/;
 export function splitYamlDocuments(stream: string, source: string): YamlDocument[] {
   const documents: YamlDocument[] = [];
   const lines = new LineCounter(stream);
+  let isFirst = true;
   for (const parsed of parseAllDocuments(stream, { prettyErrors: true, uniqueKeys: true })) {
     if (parsed.errors.length > 0) {
       const first = parsed.errors[0];
       throw new UserError(`${source} is not valid YAML: ${first.message.split('\n')[0]}`);
     }
-    const [start, , end] = parsed.range;
+    const [contentStart, , end] = parsed.range;
+    // The first document's range starts at its content: comments above it (before any `---`) belong to it too.
+    const start = isFirst ? leadingCommentStart(stream, contentStart) : contentStart;
+    isFirst = false;
     const raw = stream.slice(start, end);
     const startsWithMarker = DOCUMENT_START.test(raw);
     let text = raw.replace(DOCUMENT_START, '').replace(DOCUMENT_END, '\n');
@@ -37,6 +41,14 @@ export function splitYamlDocuments(stream: string, source: string): YamlDocument
     documents.push({ text, value, line: lines.lineAt(start) + (startsWithMarker ? 1 : 0) });
   }
   return documents;
+}
+
+/** Where the comment lines just above `offset` begin, when only comments and blank lines precede it. */
+function leadingCommentStart(stream: string, offset: number): number {
+  const prefix = stream.slice(0, offset);
+  if (!/^(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*$/.test(prefix)) return offset;
+  const firstComment = prefix.search(/^[ \t]*#/m);
+  return firstComment === -1 ? offset : firstComment;
 }
 
 /** Maps offsets to line numbers; offsets must be asked for in increasing order (one pass over the stream). */

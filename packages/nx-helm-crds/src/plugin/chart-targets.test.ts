@@ -45,6 +45,23 @@ describe('chartTargets', () => {
     assert.deepEqual(helmCrds.options, { chart: 'charts/kserve', placement: 'templates', directory: 'templates/crd' });
   });
 
+  it('passes allowEmpty to helm-crds and the Kustomize safety switches to kustomize-build, and nothing unset', () => {
+    const targets = chartTargets({
+      ...request,
+      config: { kustomization: 'config/crd', include: ['*.optional.io'], allowEmpty: true, args: ['--helm-command', 'tools/helm'], enableHelm: true, enableAlphaPlugins: false, enableExec: false, loadRestrictor: 'none' },
+    });
+    assert.deepEqual(targets['helm-crds'].options, { chart: 'charts/kserve', include: ['*.optional.io'], allowEmpty: true });
+    assert.deepEqual(targets['kustomize-build'].options, {
+      kustomization: 'config/crd',
+      args: ['--helm-command', 'tools/helm'],
+      enableHelm: true,
+      enableAlphaPlugins: false,
+      enableExec: false,
+      loadRestrictor: 'none',
+    });
+    assert.deepEqual(chartTargets(request)['kustomize-build'].options, { kustomization: 'config/crd' });
+  });
+
   it('hashes the hand-maintained chart files for helm-crds and the whole chart for verify', () => {
     const targets = chartTargets(request);
     assert.deepEqual(targets['helm-crds'].inputs?.at(-1), { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --chart charts/kserve' });

@@ -47,6 +47,7 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
       include: config.include,
       exclude: config.exclude,
       unmanaged: config.unmanaged,
+      allowEmpty: config.allowEmpty,
       namespaceTemplate: config.namespaceTemplate,
       installValue: config.installValue,
       keep: config.keep,
@@ -62,6 +63,10 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
       kustomization: config.kustomization,
       kustomize: request.kustomize,
       args: config.args,
+      enableHelm: config.enableHelm,
+      enableAlphaPlugins: config.enableAlphaPlugins,
+      enableExec: config.enableExec,
+      loadRestrictor: config.loadRestrictor,
       allowRemoteResources: uncached ? true : undefined,
     }).filter(([, value]) => value !== undefined),
   );

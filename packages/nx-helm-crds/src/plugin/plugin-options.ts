@@ -10,8 +10,15 @@ export interface ChartCrdsConfig {
   readonly include?: readonly string[];
   readonly exclude?: readonly string[];
   readonly unmanaged?: readonly string[];
+  /** Accept include globs that match no CRD, and an empty selection (see the helm-crds executor). */
+  readonly allowEmpty?: boolean;
   /** Extra `kustomize build` arguments. */
   readonly args?: readonly string[];
+  /** Kustomize safety switches, all off by default (see the kustomize-build executor for each one's risk). */
+  readonly enableHelm?: boolean;
+  readonly enableAlphaPlugins?: boolean;
+  readonly enableExec?: boolean;
+  readonly loadRestrictor?: 'rootOnly' | 'none';
   /** templates placement: Helm template syntax around the CRDs (see the helm-crds executor). */
   readonly namespaceTemplate?: boolean;
   readonly installValue?: string;

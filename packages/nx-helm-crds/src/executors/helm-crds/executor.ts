@@ -8,7 +8,7 @@ import { DEFAULT_FILE_NAME_PATTERN } from '../../core/crd';
 import { isUnmanaged } from '../../core/crd-selection';
 import { describeError } from '../../core/errors';
 import { formatDifference } from '../../core/structural-diff';
-import { resolveInWorkspace } from '../../core/workspace-paths';
+import { requireRealPathInWorkspace, resolveInWorkspace } from '../../core/workspace-paths';
 import { kustomizeOutputFile } from '../kustomize-build/executor';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
 import { EXECUTORS, defaultOutputPath } from '../../constants';
@@ -25,15 +25,17 @@ export default async function helmCrdsExecutor(options: HelmCrdsExecutorSchema, 
     const build = siblingTargetOptions<KustomizeBuildExecutorSchema>(context, EXECUTORS.kustomizeBuild, options.buildTarget);
     const outputFile = kustomizeOutputFile(build.options, project);
     const chartDirectory = resolveInWorkspace(context.root, options.chart, 'chart');
+    requireRealPathInWorkspace(context.root, chartDirectory, 'chart', options.chart);
     requireChart(chartDirectory, options.chart);
 
     const source = `the output of kustomize build ${build.options.kustomization} (${outputFile})`;
-    const allCrds = readKustomizeCrds(resolveInWorkspace(context.root, outputFile, 'outputFile'), outputFile);
-    const crds = selectCrds(allCrds, options, source);
+    const allCrds = readKustomizeCrds(resolveInWorkspace(context.root, outputFile, 'outputFile'), outputFile, build.options.kustomization);
+    const crds = selectCrds(allCrds, options, source, options.allowEmpty ?? false);
     const check = options.check ?? false;
     const plan = planChartUpdate({
       crds,
       chartDirectory,
+      displayChart: options.chart,
       layout: { ...options, placement: options.placement ?? 'crds', fileName: options.fileName ?? DEFAULT_FILE_NAME_PATTERN },
       kustomization: build.options.kustomization,
       regenerate: `nx run ${project}:${context.targetName}`,

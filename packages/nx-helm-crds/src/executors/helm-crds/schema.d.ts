@@ -15,4 +15,5 @@ export interface HelmCrdsExecutorSchema {
   sharedGuard?: boolean;
   previousRevision?: string;
   allowCrdRemoval?: boolean;
+  allowEmpty?: boolean;
 }

@@ -1,8 +1,8 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { writeFileAtomically } from '../../core/atomic-files';
 import { UserError, describeError } from '../../core/errors';
-import { readKustomizationGraph, type KustomizationGraph } from '../../core/kustomization-graph';
-import { kustomizeBuild } from '../../core/kustomize';
+import { readKustomizationGraph, requireKustomizationFile, type KustomizationGraph } from '../../core/kustomization-graph';
+import { kustomizeBuild, safetyFlags, type KustomizeSafety } from '../../core/kustomize';
 import { resolveKustomize } from '../../core/tool-resolution';
 import { displayPath, requireDirectory, resolveInWorkspace } from '../../core/workspace-paths';
 import { defaultOutputPath } from '../../constants';
@@ -33,21 +33,35 @@ function refuseRemoteResources(workspaceRoot: string, options: KustomizeBuildExe
   );
 }
 
+/** The options that loosen Kustomize's defaults, passed on as they are (the core maps them to flags). */
+export function kustomizeSafety(options: KustomizeBuildExecutorSchema): KustomizeSafety {
+  return {
+    enableHelm: options.enableHelm,
+    enableAlphaPlugins: options.enableAlphaPlugins,
+    enableExec: options.enableExec,
+    loadRestrictor: options.loadRestrictor,
+  };
+}
+
 export default async function kustomizeBuildExecutor(options: KustomizeBuildExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   try {
     const directory = resolveInWorkspace(context.root, options.kustomization, 'kustomization');
-    requireDirectory(directory, 'The kustomization directory', 'Set the kustomization option to the folder that holds kustomization.yaml.');
+    requireDirectory(directory, 'The kustomization directory', 'Set the kustomization option to the folder that holds kustomization.yaml.', options.kustomization);
+    requireKustomizationFile(directory, options.kustomization);
     const outputFile = kustomizeOutputFile(options, context.projectName!);
     const outputPath = resolveInWorkspace(context.root, outputFile, 'outputFile');
     refuseRemoteResources(context.root, options);
     const kustomize = resolveKustomize({ explicit: options.kustomize, workspaceRoot: context.root });
     logger.info(`kustomize build ${options.kustomization} (${[displayPath(context.root, kustomize.file), ...kustomize.args].join(' ')}, from ${kustomize.origin})`);
+    const loosened = safetyFlags(kustomizeSafety(options), kustomize);
+    if (loosened.length > 0) logger.warn(`Kustomize safety defaults switched off by the options: ${loosened.join(' ')}`);
     const rendered = await kustomizeBuild({
       kustomize,
       directory,
       displayDirectory: options.kustomization,
       extraArgs: options.args,
       timeout: options.timeout,
+      ...kustomizeSafety(options),
     });
     writeFileAtomically(outputPath, rendered);
     logger.info(`wrote ${outputFile} (${(Buffer.byteLength(rendered) / 1024).toFixed(1)} KiB)`);

@@ -5,4 +5,8 @@ export interface KustomizeBuildExecutorSchema {
   args?: string[];
   timeout?: number;
   allowRemoteResources?: boolean;
+  enableHelm?: boolean;
+  enableAlphaPlugins?: boolean;
+  enableExec?: boolean;
+  loadRestrictor?: 'rootOnly' | 'none';
 }

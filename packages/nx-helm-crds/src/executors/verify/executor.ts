@@ -12,7 +12,7 @@ import { writeFileAtomically } from '../../core/atomic-files';
 import { requireDirectory, resolveInWorkspace } from '../../core/workspace-paths';
 import { splitYamlDocuments } from '../../core/yaml-documents';
 import type { HelmCrdsExecutorSchema } from '../helm-crds/schema';
-import { kustomizeOutputFile } from '../kustomize-build/executor';
+import { kustomizeOutputFile, kustomizeSafety } from '../kustomize-build/executor';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
 import { siblingTargetOptions } from '../shared/sibling-targets';
 import type { VerifyExecutorSchema } from './schema';
@@ -100,7 +100,14 @@ function readKustomizeOutput(path: string, display: string): string {
 
 async function renderOverlay(overlay: string, build: KustomizeBuildExecutorSchema, root: string) {
   const directory = resolveInWorkspace(root, overlay, 'referenceOverlay');
-  requireDirectory(directory, 'The reference overlay', 'Set referenceOverlay to a kustomization directory such as config/default.');
-  const stream = await kustomizeBuild({ kustomize: resolveKustomize({ explicit: build.kustomize, workspaceRoot: root }), directory, displayDirectory: overlay });
+  requireDirectory(directory, 'The reference overlay', 'Set referenceOverlay to a kustomization directory such as config/default.', overlay);
+  const stream = await kustomizeBuild({
+    kustomize: resolveKustomize({ explicit: build.kustomize, workspaceRoot: root }),
+    directory,
+    displayDirectory: overlay,
+    extraArgs: build.args,
+    timeout: build.timeout,
+    ...kustomizeSafety(build),
+  });
   return { name: overlay, documents: splitYamlDocuments(stream, `kustomize build ${overlay}`) };
 }
