@@ -1,15 +1,13 @@
 import type { Crd } from './crd';
 import type { SanityFinding } from './crd-sanity';
 import type { YamlDocument } from './yaml-documents';
+import { valueAt } from './yaml-values';
 
-type Mapping = Record<string, unknown>;
-const isMapping = (value: unknown): value is Mapping => typeof value === 'object' && value !== null && !Array.isArray(value);
-const get = (value: unknown, ...path: string[]): unknown => path.reduce<unknown>((current, key) => (isMapping(current) ? current[key] : undefined), value);
 
 /** `Kind namespace/name` keys of every object in a rendered overlay. */
 function objectKeys(documents: readonly YamlDocument[]): Set<string> {
   return new Set(
-    documents.map((document) => `${get(document.value, 'kind')} ${get(document.value, 'metadata', 'namespace') ?? ''}/${get(document.value, 'metadata', 'name')}`),
+    documents.map((document) => `${valueAt(document.value, 'kind')} ${valueAt(document.value, 'metadata', 'namespace') ?? ''}/${valueAt(document.value, 'metadata', 'name')}`),
   );
 }
 
@@ -22,9 +20,9 @@ export function checkCrdReferences(crds: readonly Crd[], overlayDocuments: reado
   const present = objectKeys(overlayDocuments);
   const findings: SanityFinding[] = [];
   for (const crd of crds) {
-    const service = get(crd.document.value, 'spec', 'conversion', 'webhook', 'clientConfig', 'service');
+    const service = valueAt(crd.document.value, 'spec', 'conversion', 'webhook', 'clientConfig', 'service');
     if (service !== undefined) {
-      const key = `${get(service, 'namespace')}/${get(service, 'name')}`;
+      const key = `${valueAt(service, 'namespace')}/${valueAt(service, 'name')}`;
       if (!present.has(`Service ${key}`)) {
         findings.push({
           level: 'error',
@@ -34,7 +32,7 @@ export function checkCrdReferences(crds: readonly Crd[], overlayDocuments: reado
         });
       }
     }
-    const injectCaFrom = get(crd.document.value, 'metadata', 'annotations', 'cert-manager.io/inject-ca-from');
+    const injectCaFrom = valueAt(crd.document.value, 'metadata', 'annotations', 'cert-manager.io/inject-ca-from');
     if (typeof injectCaFrom === 'string' && injectCaFrom.includes('/') && !present.has(`Certificate ${injectCaFrom}`)) {
       findings.push({
         level: 'error',

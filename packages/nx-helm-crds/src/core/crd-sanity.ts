@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { CRD_API_VERSION, CRD_KIND, type Crd } from './crd';
 import type { YamlDocument } from './yaml-documents';
+import { isMapping, valueAt } from './yaml-values';
 
 export interface SanityFinding {
   readonly level: 'error' | 'warning';
@@ -18,9 +19,6 @@ export const ETCD_REQUEST_LIMIT = 1_572_864;
 /** Helm keeps a release (its templates/ manifests included) in one Secret, at most 1 MiB. */
 export const HELM_RELEASE_SECRET_LIMIT = 1_048_576;
 
-type Mapping = Record<string, unknown>;
-const isMapping = (value: unknown): value is Mapping => typeof value === 'object' && value !== null && !Array.isArray(value);
-const get = (value: unknown, ...path: string[]): unknown => path.reduce<unknown>((current, key) => (isMapping(current) ? current[key] : undefined), value);
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
@@ -30,9 +28,9 @@ export function checkCrdApiVersions(documents: readonly YamlDocument[]): SanityF
     .filter((document) => isMapping(document.value) && document.value.kind === CRD_KIND && document.value.apiVersion !== CRD_API_VERSION)
     .map((document) => ({
       level: 'error' as const,
-      crd: String(get(document.value, 'metadata', 'name') ?? `(document at line ${document.line})`),
+      crd: String(valueAt(document.value, 'metadata', 'name') ?? `(document at line ${document.line})`),
       path: 'apiVersion',
-      message: `apiVersion is ${JSON.stringify(get(document.value, 'apiVersion'))}: only ${CRD_API_VERSION} is served by Kubernetes 1.22 and later. Regenerate it with controller-gen (crd:crdVersions=v1).`,
+      message: `apiVersion is ${JSON.stringify(valueAt(document.value, 'apiVersion'))}: only ${CRD_API_VERSION} is served by Kubernetes 1.22 and later. Regenerate it with controller-gen (crd:crdVersions=v1).`,
     }));
 }
 
@@ -45,26 +43,26 @@ export function checkCrd(crd: Crd): SanityFinding[] {
   if (crd.name !== `${crd.plural}.${crd.group}`) {
     error('metadata.name', `metadata.name must be <spec.names.plural>.<spec.group> = "${crd.plural}.${crd.group}", not "${crd.name}" (the API server rejects it).`);
   }
-  const versions = get(value, 'spec', 'versions');
+  const versions = valueAt(value, 'spec', 'versions');
   const list = Array.isArray(versions) ? versions : [];
-  if (!list.some((version) => get(version, 'served') === true)) {
+  if (!list.some((version) => valueAt(version, 'served') === true)) {
     error('spec.versions', 'no version has served: true, so no client can use the resource.');
   }
-  const storage = list.filter((version) => get(version, 'storage') === true).map((version) => String(get(version, 'name')));
+  const storage = list.filter((version) => valueAt(version, 'storage') === true).map((version) => String(valueAt(version, 'name')));
   if (storage.length !== 1) {
     error('spec.versions', `exactly one version must have storage: true; found ${storage.length === 0 ? 'none' : storage.join(', ')}.`);
   }
-  if (get(value, 'spec', 'conversion', 'strategy') === 'Webhook') {
-    const clientConfig = get(value, 'spec', 'conversion', 'webhook', 'clientConfig');
-    if (!get(clientConfig, 'service') && !get(clientConfig, 'url')) {
+  if (valueAt(value, 'spec', 'conversion', 'strategy') === 'Webhook') {
+    const clientConfig = valueAt(value, 'spec', 'conversion', 'webhook', 'clientConfig');
+    if (!valueAt(clientConfig, 'service') && !valueAt(clientConfig, 'url')) {
       error('spec.conversion.webhook.clientConfig', 'a Webhook conversion needs clientConfig.service or clientConfig.url (is the webhook patch in the kustomization?).');
     }
-    const reviewVersions = get(value, 'spec', 'conversion', 'webhook', 'conversionReviewVersions');
+    const reviewVersions = valueAt(value, 'spec', 'conversion', 'webhook', 'conversionReviewVersions');
     if (!Array.isArray(reviewVersions) || reviewVersions.length === 0) {
       error('spec.conversion.webhook.conversionReviewVersions', 'a Webhook conversion needs conversionReviewVersions, e.g. [v1].');
     }
   }
-  const injectCaFrom = get(value, 'metadata', 'annotations', 'cert-manager.io/inject-ca-from');
+  const injectCaFrom = valueAt(value, 'metadata', 'annotations', 'cert-manager.io/inject-ca-from');
   if (injectCaFrom !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(String(injectCaFrom))) {
     error('metadata.annotations["cert-manager.io/inject-ca-from"]', `must be <namespace>/<certificate name>, not ${JSON.stringify(injectCaFrom)} (a kustomize variable left unreplaced?).`);
   }

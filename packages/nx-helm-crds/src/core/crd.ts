@@ -1,4 +1,5 @@
 import { UserError } from './errors';
+import { isMapping, valueAt } from './yaml-values';
 import { truncatedValue } from './structural-diff';
 import type { YamlDocument } from './yaml-documents';
 
@@ -15,21 +16,6 @@ export interface Crd {
   readonly document: YamlDocument;
 }
 
-type Mapping = Record<string, unknown>;
-
-function isMapping(value: unknown): value is Mapping {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function field(value: unknown, path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (!isMapping(current)) return undefined;
-    current = current[key];
-  }
-  return current;
-}
-
 export function isCrdDocument(value: unknown): boolean {
   return isMapping(value) && value.kind === CRD_KIND && value.apiVersion === CRD_API_VERSION;
 }
@@ -37,7 +23,7 @@ export function isCrdDocument(value: unknown): boolean {
 /** The `metadata.name` of a CRD document of any apiVersion, or undefined for other documents. */
 export function crdNameOf(value: unknown): string | undefined {
   if (!isMapping(value) || value.kind !== CRD_KIND) return undefined;
-  const name = field(value, ['metadata', 'name']);
+  const name = valueAt(value, 'metadata', 'name');
   return typeof name === 'string' ? name : undefined;
 }
 
@@ -73,10 +59,10 @@ export function collectCrds(documents: readonly YamlDocument[], source: string):
 }
 
 function toCrd(document: YamlDocument, source: string): Crd {
-  const name = field(document.value, ['metadata', 'name']);
+  const name = valueAt(document.value, 'metadata', 'name');
   const which = typeof name === 'string' && name !== '' ? `The CustomResourceDefinition ${name}` : 'The CustomResourceDefinition';
   const required = (path: string[]): string => {
-    const value = field(document.value, path);
+    const value = valueAt(document.value, ...path);
     if (typeof value !== 'string' || value === '') {
       throw new UserError(
         `${which} at line ${document.line} of ${source} has no \`${path.join('.')}\`${value === undefined ? '' : ` (it is ${truncatedValue(value)})`}: ` +

@@ -3,6 +3,8 @@
  * `metadata.annotations["cert-manager.io/inject-ca-from"]` or `spec.versions[name=v1beta1].served`.
  */
 
+import { isMapping, type Mapping } from './yaml-values';
+
 export type DifferenceKind = 'missing' | 'unexpected' | 'changed';
 
 export interface Difference {
@@ -13,11 +15,6 @@ export interface Difference {
   readonly expected?: unknown;
   readonly actual?: unknown;
 }
-
-type Mapping = Record<string, unknown>;
-
-const isMapping = (value: unknown): value is Mapping =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
