@@ -132,3 +132,33 @@ describe('fileSystemError', () => {
     assert.equal(fileSystemError(unknown, 'write in', '/chart'), unknown);
   });
 });
+
+describe('writeFilesAtomically when a rename fails half-way', () => {
+  it('puts back the files it already moved, so the chart ends exactly as it was', () => {
+    const root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-rename-'));
+    const fs = require('node:fs') as typeof import('node:fs');
+    const realRename = fs.renameSync;
+    try {
+      mkdirSync(join(root, 'crds'));
+      for (const name of ['1', '2', '4']) writeFileSync(join(root, `crds/${name}.yaml`), `old ${name}\n`);
+      const before = Object.fromEntries(allFiles(root).map((file) => [file, readFileSync(join(root, file), 'utf8')]));
+      let renames = 0;
+      // The third of five files cannot be moved into place (as a disappearing disk or a race would cause).
+      fs.renameSync = ((from: string, to: string) => {
+        if (from.includes('.nx-helm-crds-staging-') && !from.includes('backup-') && ++renames === 3) {
+          throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+        }
+        return realRename(from, to);
+      }) as typeof fs.renameSync;
+      assert.throws(
+        () => writeFilesAtomically(['1', '2', '3', '4', '5'].map((name) => ({ path: join(root, `crds/${name}.yaml`), content: `new ${name}\n` }))),
+        /Cannot move into place .*crds\/3\.yaml: permission denied.*The files moved before it were put back: nothing was changed\./,
+      );
+      fs.renameSync = realRename;
+      assert.deepEqual(Object.fromEntries(allFiles(root).map((file) => [file, readFileSync(join(root, file), 'utf8')])), before);
+    } finally {
+      fs.renameSync = realRename;
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, lstatSync, mkdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { UserError } from './errors';
 
@@ -113,14 +113,46 @@ export function writeFilesAtomically(files: readonly FileContent[]): void {
     }
     throw error;
   }
-  for (const [index, { temp, path }] of staged.entries()) {
-    try {
-      renameSync(temp, path);
-    } catch (error) {
-      for (const { temp: left } of staged.slice(index)) rmSync(left, { force: true });
-      throw fileSystemError(error, 'move into place', path, 'Files listed before it were already replaced; run again once it is fixed.');
+  moveIntoPlace(staged);
+}
+
+/**
+ * Renames every staged file over its destination. Each existing destination is first kept as a hard link (a
+ * copy where links are not supported), so that if a rename fails the files already moved are put back and the
+ * chart ends exactly as it was.
+ */
+function moveIntoPlace(staged: readonly { temp: string; path: string }[]): void {
+  const moved: { path: string; backup?: string }[] = [];
+  const backupOf = (path: string) => join(dirname(path), `.${basename(path)}${STAGING_MARKER}backup-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    for (const { temp, path } of staged) {
+      let backup: string | undefined;
+      if (lstatSync(path, { throwIfNoEntry: false })) {
+        backup = backupOf(path);
+        try {
+          linkSync(path, backup);
+        } catch {
+          copyFileSync(path, backup);
+        }
+      }
+      moved.push({ path, backup });
+      try {
+        renameSync(temp, path);
+      } catch (error) {
+        moved.pop();
+        if (backup) rmSync(backup, { force: true });
+        throw fileSystemError(error, 'move into place', path, 'The files moved before it were put back: nothing was changed.');
+      }
     }
+  } catch (error) {
+    for (const { path, backup } of moved.reverse()) {
+      if (backup) renameSync(backup, path);
+      else rmSync(path, { force: true });
+    }
+    for (const { temp } of staged) rmSync(temp, { force: true });
+    throw error;
   }
+  for (const { backup } of moved) if (backup) rmSync(backup, { force: true });
 }
 
 export function writeFileAtomically(path: string, content: string): void {
