@@ -56,9 +56,10 @@ describe('the packed plugin in a plain Nx 24 workspace', () => {
     for (const file of readdirSync(join(REPO_ROOT, CHART_CRDS))) {
       assert.equal(workspace.read(`${CHART_CRDS}/${file}`), readFileSync(join(REPO_ROOT, CHART_CRDS, file), 'utf8'));
     }
+    // The run after one that wrote the chart checks the written files once (see pipeline.test.ts).
+    assert.equal(workspace.nx(['run', 'chart:crds']).status, 0);
     const warm = workspace.nx(['run', 'chart:crds']);
     assert.equal(warm.status, 0, warm.output);
-    // The no-op crds aggregator re-runs once after a run that wrote the chart (see pipeline.test.ts).
-    assert.deepEqual(cachedTasks(warm.output), ['chart:kustomize-build', 'chart:helm-crds', 'chart:verify']);
+    assert.deepEqual(cachedTasks(warm.output), ['chart:kustomize-build', 'chart:helm-crds', 'chart:verify', 'chart:crds']);
   });
 });

@@ -1,25 +1,22 @@
 #!/usr/bin/env node
 /**
  * Helpers that Nx `runtime` inputs call to put what a file glob cannot express into cache keys:
- * the plugin's own code, the kustomize version, and a chart's hand-maintained files.
+ * the plugin's own code and the kustomize and helm versions.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError } from '../core/errors';
-import { chartFingerprint, pluginCodeFingerprint } from '../core/fingerprints';
+import { pluginCodeFingerprint } from '../core/fingerprints';
 import { kustomizeVersion } from '../core/kustomize';
 import { helmVersion } from '../core/helm';
 import { resolveHelm, resolveKustomize } from '../core/tool-resolution';
-import { resolveInWorkspace } from '../core/workspace-paths';
 
-const USAGE = `Usage: nx-helm-crds fingerprint [--kustomize [<command>]] [--helm [<command>]] [--chart <dir>] [--chart-files <dir>]
+const USAGE = `Usage: nx-helm-crds fingerprint [--kustomize [<command>]] [--helm [<command>]]
 
-Prints what a cache key needs, one line each, for use as an Nx "runtime" input:
+Prints what a cache key needs and file globs cannot express, one line each, for use as an Nx "runtime" input:
   nx-helm-crds <version> <hash of the plugin's code>   always
   kustomize <version>                                   with --kustomize (the same lookup as the executor)
   helm <version> | helm not found                       with --helm (the same lookup as verify)
-  chart <hash of files nx-helm-crds did not generate>   with --chart <workspace-relative chart dir>
-  chart-files <hash of every file of the chart>         with --chart-files <workspace-relative chart dir>
 Run it from the workspace root, as Nx does.`;
 
 async function fingerprint(args: string[]): Promise<string[]> {
@@ -35,9 +32,6 @@ async function fingerprint(args: string[]): Promise<string[]> {
       lines.push(`kustomize ${kustomizeVersion(kustomize)}`);
     } else if (flag === '--helm') {
       lines.push(`helm ${helmVersionOrAbsent(value)}`);
-    } else if ((flag === '--chart' || flag === '--chart-files') && value) {
-      const includeGenerated = flag === '--chart-files';
-      lines.push(`${flag.slice(2)} ${chartFingerprint(resolveInWorkspace(process.cwd(), value, flag), { includeGenerated })}`);
     } else {
       throw new Error(`Unknown argument ${flag}.\n${USAGE}`);
     }

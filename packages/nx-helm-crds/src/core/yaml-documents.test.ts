@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UserError } from './errors';
-import { splitYamlDocuments } from './yaml-documents';
+import { splitExactly, splitYamlDocuments } from './yaml-documents';
 
 describe('splitYamlDocuments', () => {
   it('keeps each document text byte for byte, without the --- markers', () => {
@@ -45,5 +45,38 @@ describe('splitYamlDocuments', () => {
 
   it('rejects duplicate keys, which Kubernetes would silently collapse', () => {
     assert.throws(() => splitYamlDocuments('a: 1\na: 2\n', 'dup.yaml'), /dup\.yaml is not valid YAML/);
+  });
+});
+
+describe('the fast split agrees with the full parser', () => {
+  const streams: Record<string, string> = {
+    'kustomize output': 'apiVersion: v1\nkind: A\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: B\nspec:\n  description: |-\n    text with --- inside\n    ... and dots\n',
+    'comments between documents': 'a: 1\n# trailing comment\n\n---\n# leading comment\nb: 2\n',
+    'end markers and comments after them': '---\na: 1\n...\n# dropped\n---\nb: [1, 2]\n...\n',
+    'blank lines first and a trailing marker': '\n\na: 1\n---\n',
+    'flow style, anchors and quoted keys': 'a: &x {b: [1, "two", 3.5, null, true]}\nc: *x\n"d e": \'f\'\n---\n- 1\n- {g: h}\n',
+    'CRLF line endings': 'a: 1\r\n---\r\nb: 2\r\n',
+    'unicode and long strings': `name: "caf\u00e9 \u{1F680}"\ndescription: ${'x'.repeat(5000)}\n`,
+    'scalars of the core schema': 'a: 0x1F\nb: 0o17\nc: .inf\nd: -.Inf\ne: ~\nf: 1e3\ng: "2001-12-14"\nh: 2001-12-14\ni: yes\n',
+    'comments above the first marker': '# header\n---\na: 1\n',
+    'a directive': '%YAML 1.2\n---\na: 1\n',
+    'a comment on a marker line': 'a: 1\n--- # second\nb: 2\n',
+  };
+  for (const [name, stream] of Object.entries(streams)) {
+    it(name, () => {
+      const fast = splitYamlDocuments(stream, 's');
+      const exact = splitExactly(stream, 's');
+      assert.deepEqual(
+        fast.map(({ text, value, line }) => ({ text, value, line })),
+        exact.map(({ text, value, line }) => ({ text, value, line })),
+      );
+    });
+  }
+
+  it('gives documents with the same text the same parsed value without parsing again', () => {
+    const text = 'kind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.io\n';
+    const [fromKustomize] = splitYamlDocuments(`${text}---\nkind: Other\n`, 'kustomize');
+    const [fromChart] = splitYamlDocuments(text, 'chart');
+    assert.equal(fromChart.value, fromKustomize.value);
   });
 });

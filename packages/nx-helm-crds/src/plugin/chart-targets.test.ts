@@ -24,15 +24,34 @@ describe('chartTargets', () => {
     assert.equal(targets['crds-watch'].continuous, true);
   });
 
-  it('makes the files the kustomization reads, and the kustomize version, the cache key of kustomize-build', () => {
+  it("reads another chart's kustomize-build when it builds the same kustomization, and has none of its own", () => {
+    const targets = chartTargets({ ...request, sharedBuildProject: 'first' });
+    assert.deepEqual(Object.keys(targets), ['helm-crds', 'verify', 'crds', 'crds-watch']);
+    assert.deepEqual(targets['helm-crds'].dependsOn, [{ projects: ['first'], target: 'kustomize-build' }]);
+    assert.equal(targets['helm-crds'].options.buildTarget, 'first:kustomize-build');
+    assert.equal(targets['crds-watch'].options.buildTarget, 'first:kustomize-build');
+    assert.match(String(targets['helm-crds'].metadata?.description), /reads the output of first:kustomize-build/);
+    assert.deepEqual(targets['helm-crds'].inputs, chartTargets(request)['helm-crds'].inputs, 'keyed on the same files');
+  });
+
+  it('makes the files the kustomization reads, and the tool versions, the cache key of kustomize-build', () => {
     assert.deepEqual(chartTargets(request)['kustomize-build'].inputs, [
       '{workspaceRoot}/config/crd/bases/a.yaml',
       '{workspaceRoot}/config/crd/kustomization.yaml',
-      { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --kustomize' },
+      { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --kustomize --helm' },
     ]);
-    const pinned = chartTargets({ ...request, kustomize: 'tools/bin/my kubectl' })['kustomize-build'];
-    assert.deepEqual(pinned.inputs?.at(-1), { runtime: "node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --kustomize 'tools/bin/my kubectl'" });
+    const pinned = chartTargets({ ...request, kustomize: 'tools/bin/my kubectl', helm: 'tools/helm' })['kustomize-build'];
+    assert.deepEqual(pinned.inputs?.at(-1), { runtime: "node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --kustomize 'tools/bin/my kubectl' --helm tools/helm" });
     assert.equal(pinned.options.kustomize, 'tools/bin/my kubectl');
+  });
+
+  it('uses one runtime command for every target of every chart, so Nx runs it once per invocation', () => {
+    const runtimeInputs = [chartTargets(request), chartTargets({ ...request, chart: 'charts/other', projectName: 'other' })]
+      .flatMap((targets) => Object.values(targets))
+      .flatMap((target) => target.inputs ?? [])
+      .filter((input) => typeof input === 'object' && 'runtime' in input);
+    assert.equal(runtimeInputs.length, 6);
+    assert.equal(new Set(runtimeInputs.map((input) => JSON.stringify(input))).size, 1);
   });
 
   it('restores the chart CRD folder from the cache in write mode only', () => {
@@ -62,12 +81,21 @@ describe('chartTargets', () => {
     assert.deepEqual(chartTargets(request)['kustomize-build'].options, { kustomization: 'config/crd' });
   });
 
-  it('hashes the hand-maintained chart files for helm-crds and the whole chart for verify', () => {
+  it('keys every step on the files the kustomization reads and the chart as the command found it, so Nx hashes them all up front', () => {
     const targets = chartTargets(request);
-    assert.deepEqual(targets['helm-crds'].inputs?.at(-1), { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --chart charts/kserve' });
-    assert.deepEqual(targets.verify.inputs?.at(-1), { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --chart-files charts/kserve --helm' });
-    const unrendered = chartTargets({ ...request, config: { ...request.config, verify: { helm: 'never' } } });
-    assert.deepEqual(unrendered.verify.inputs?.at(-1), { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --chart-files charts/kserve' });
+    const kustomization = ['{workspaceRoot}/config/crd/bases/a.yaml', '{workspaceRoot}/config/crd/kustomization.yaml'];
+    assert.deepEqual(targets['helm-crds'].inputs?.slice(0, 3), [...kustomization, '{projectRoot}/**/*']);
+    assert.deepEqual(targets.verify.inputs?.slice(0, 3), [...kustomization, '{projectRoot}/**/*']);
+    assert.deepEqual(targets.crds.inputs, [...kustomization, '{projectRoot}/**/*']);
+    const outputInputs = Object.values(targets).flatMap((target) => target.inputs ?? []).filter((input) => typeof input === 'object' && 'dependentTasksOutputFiles' in input);
+    assert.deepEqual(outputInputs, []);
+  });
+
+  it("keys the later steps on Kustomize's output when remote resources make it unknowable from files", () => {
+    const targets = chartTargets({ ...request, remoteReferences: ['https://example.com/crd.yaml'], remoteResources: 'uncached' });
+    for (const name of ['helm-crds', 'verify', 'crds']) {
+      assert.deepEqual(targets[name].inputs?.slice(0, 2), [{ dependentTasksOutputFiles: '**/*.yaml', transitive: true }, '{projectRoot}/**/*'], name);
+    }
   });
 
   it('makes values files and the reference overlay inputs of verify, and passes its options on', () => {
@@ -77,10 +105,10 @@ describe('chartTargets', () => {
       referenceOverlayFiles: ['config/default/kustomization.yaml'],
       config: { ...request.config, verify: { values: ['ci/values.yaml'], referenceOverlay: 'config/default', format: 'github' } },
     }).verify;
-    assert.deepEqual(verify.inputs?.slice(1), [
+    assert.deepEqual(verify.inputs?.slice(3), [
       '{workspaceRoot}/ci/values.yaml',
       '{workspaceRoot}/config/default/kustomization.yaml',
-      { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --chart-files charts/kserve --helm tools/helm' },
+      { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --kustomize --helm tools/helm' },
     ]);
     assert.deepEqual(verify.options, { values: ['ci/values.yaml'], referenceOverlay: 'config/default', format: 'github', helmBinary: 'tools/helm' });
   });

@@ -21,11 +21,22 @@ export interface ChartTargetsRequest {
   /** Files the reference overlay (verify.referenceOverlay) reads, workspace-relative. */
   readonly referenceOverlayFiles?: readonly string[];
   readonly remoteResources: RemoteResourcePolicy;
+  /**
+   * The project whose kustomize-build this chart reads, when another chart builds the same kustomization
+   * with the same options: each kustomization is built once per run, however many charts take its CRDs.
+   */
+  readonly sharedBuildProject?: string;
 }
 
 const shellQuote = (value: string): string => (/^[\w./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
 
-function fingerprint(...args: string[]): { runtime: string } {
+/**
+ * The one `runtime` input of every target: the plugin's code and the kustomize and helm versions. It is the
+ * same command for every chart, so Nx runs it once per invocation however many charts there are; everything
+ * chart-specific is a file input, which Nx hashes natively.
+ */
+function toolsFingerprint(kustomize: string | undefined, helm: string | undefined): { runtime: string } {
+  const args = ['--kustomize', ...(kustomize ? [kustomize] : []), '--helm', ...(helm ? [helm] : [])];
   return { runtime: [FINGERPRINT_COMMAND, ...args.map(shellQuote)].join(' ') };
 }
 
@@ -38,8 +49,8 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
   const directory = crdDirectory({ placement: config.placement ?? 'crds', directory: config.directory, fileName: '' });
   const remote = request.remoteReferences.length > 0;
   const uncached = remote && request.remoteResources === 'uncached';
-  const helmCrdsOptions = Object.fromEntries(
-    Object.entries({
+  const buildTarget = request.sharedBuildProject ? `${request.sharedBuildProject}:${names.kustomizeBuild}` : undefined;
+  const helmCrdsOptions = definedOnly({
       chart,
       placement: config.placement,
       directory: config.directory,
@@ -53,34 +64,24 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
       keep: config.keep,
       sharedGuard: config.sharedGuard,
       allowCrdRemoval: config.allowCrdRemoval,
-    }).filter(([, value]) => value !== undefined),
-  );
-  const verifyOptions = Object.fromEntries(
-    Object.entries({ ...config.verify, helmBinary: request.helm }).filter(([, value]) => value !== undefined),
-  );
-  const kustomizeOptions = Object.fromEntries(
-    Object.entries({
-      kustomization: config.kustomization,
-      kustomize: request.kustomize,
-      args: config.args,
-      enableHelm: config.enableHelm,
-      enableAlphaPlugins: config.enableAlphaPlugins,
-      enableExec: config.enableExec,
-      loadRestrictor: config.loadRestrictor,
-      allowRemoteResources: uncached ? true : undefined,
-    }).filter(([, value]) => value !== undefined),
-  );
+      buildTarget,
+  });
+  const verifyOptions = definedOnly({ ...config.verify, helmBinary: request.helm });
+  const tools = toolsFingerprint(request.kustomize, request.helm);
+  const kustomizationFiles = request.kustomizationFiles.map((file) => `{workspaceRoot}/${file}`);
+  // Every step is keyed on what determines its result: the files the kustomization reads (which determine
+  // Kustomize's output) and the chart as the command found it (which, with that output, determines what
+  // helm-crds leaves). Nx then hashes every task up front instead of waiting for outputs; only Kustomize's
+  // output of a kustomization with remote resources, which no file determines, is hashed as an output.
+  const kustomizeResult = uncached ? [{ dependentTasksOutputFiles: '**/*.yaml', transitive: true }] : kustomizationFiles;
   const help = (target: string) => ({ command: `npx nx run ${projectName}:${target} --help`, example: {} });
 
-  return {
+  const kustomizeBuild: Record<string, TargetConfiguration> = {
     [names.kustomizeBuild]: {
       executor: EXECUTORS.kustomizeBuild,
-      options: kustomizeOptions,
+      options: kustomizeBuildOptions(config, request.kustomize, uncached),
       cache: !uncached,
-      inputs: [
-        ...request.kustomizationFiles.map((file) => `{workspaceRoot}/${file}`),
-        request.kustomize ? fingerprint('--kustomize', request.kustomize) : fingerprint('--kustomize'),
-      ],
+      inputs: [...kustomizationFiles, tools],
       outputs: [`{workspaceRoot}/${defaultOutputPath(projectName, 'kustomize.yaml')}`],
       metadata: {
         technologies: ['kustomize'],
@@ -92,13 +93,20 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
         help: help(names.kustomizeBuild),
       },
     },
+  };
+
+  return {
+    ...(request.sharedBuildProject ? {} : kustomizeBuild),
     [names.helmCrds]: {
       executor: EXECUTORS.helmCrds,
-      dependsOn: [names.kustomizeBuild],
+      dependsOn: request.sharedBuildProject ? [{ projects: [request.sharedBuildProject], target: names.kustomizeBuild }] : [names.kustomizeBuild],
       options: helmCrdsOptions,
       configurations: { check: { check: true, checkReport: defaultOutputPath(projectName, `${names.helmCrds}-check.json`) } },
       cache: true,
-      inputs: [{ dependentTasksOutputFiles: '**/*.yaml' }, fingerprint('--chart', chart)],
+      // Every chart file, generated ones included: a hand-made file must be in the key, since a cache hit
+      // replaces the CRD folder with the cached one. Nx hashes file inputs when the command starts, so the
+      // run after one that rewrote the chart re-runs this step once (writing nothing).
+      inputs: [...kustomizeResult, '{projectRoot}/**/*', tools],
       outputs: [
         `{workspaceRoot}/${defaultOutputPath(projectName, `${names.helmCrds}.json`)}`,
         // A check run writes nothing to the chart, so its only output is its report: restoring the chart
@@ -107,7 +115,9 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
       ],
       metadata: {
         technologies: ['helm'],
-        description: `Write the CRDs of ${config.kustomization} into ${posix.join(chart, directory)}/, one file per CRD (check: list what would change)`,
+        description:
+          `Write the CRDs of ${config.kustomization} into ${posix.join(chart, directory)}/, one file per CRD (check: list what would change)` +
+          (buildTarget ? `; reads the output of ${buildTarget}, which builds the same kustomization` : ''),
         help: help(names.helmCrds),
       },
     },
@@ -118,11 +128,10 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
       configurations: { check: {} },
       cache: true,
       inputs: [
-        { dependentTasksOutputFiles: '**/*.yaml', transitive: true },
+        ...kustomizeResult,
+        '{projectRoot}/**/*',
         ...[...(config.verify?.values ?? []), ...(request.referenceOverlayFiles ?? [])].map((file) => `{workspaceRoot}/${file}`),
-        config.verify?.helm === 'never'
-          ? fingerprint('--chart-files', chart)
-          : fingerprint('--chart-files', chart, ...(request.helm ? ['--helm', request.helm] : ['--helm'])),
+        tools,
       ],
       outputs: [`{workspaceRoot}/${defaultOutputPath(projectName, `${names.verify}.json`)}`],
       metadata: {
@@ -136,11 +145,9 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
       dependsOn: [names.verify],
       configurations: { check: {} },
       cache: true,
-      // `nx affected -t crds` selects this task by its own inputs: the chart's files (so a hand edit of a
-      // committed CRD is checked in CI), and the outputs of the steps it runs (so every file the
-      // kustomization reads reaches it through kustomize-build). Nx reads file inputs when the command
-      // starts, so the run after one that rewrote the chart re-runs this no-op once.
-      inputs: ['{projectRoot}/**/*', { dependentTasksOutputFiles: '**/*', transitive: true }],
+      // `nx affected -t crds` selects this task by its own inputs: every file the kustomization reads, and
+      // the chart's files (so a hand edit of a committed CRD is checked in CI).
+      inputs: [...kustomizeResult, '{projectRoot}/**/*'],
       metadata: {
         technologies: ['helm', 'kustomize'],
         description: `Keep ${chart} CRDs identical to kustomize build ${config.kustomization}: build, write, verify (-c check in CI: write nothing, fail on drift)`,
@@ -149,7 +156,7 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
     [names.watch]: {
       executor: EXECUTORS.watch,
       continuous: true,
-      options: { target: names.crds },
+      options: definedOnly({ target: names.crds, buildTarget }),
       metadata: {
         technologies: ['helm', 'kustomize'],
         description: `Re-run ${names.crds} whenever a file of ${config.kustomization} changes (local development)`,
@@ -157,4 +164,26 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
       },
     },
   };
+}
+
+/**
+ * The kustomize-build options of a chart. Charts whose options are equal (same kustomization, arguments
+ * and safety switches) produce the same output, so the plugin gives them one build.
+ */
+export function kustomizeBuildOptions(config: ChartCrdsConfig, kustomize: string | undefined, uncached: boolean): Record<string, unknown> {
+  return definedOnly({
+    kustomization: config.kustomization,
+    kustomize,
+    args: config.args,
+    enableHelm: config.enableHelm,
+    enableAlphaPlugins: config.enableAlphaPlugins,
+    enableExec: config.enableExec,
+    loadRestrictor: config.loadRestrictor,
+    allowRemoteResources: uncached ? true : undefined,
+  });
+}
+
+/** Options as Nx shows them: only those set. */
+function definedOnly(options: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }

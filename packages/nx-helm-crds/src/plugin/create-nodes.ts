@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { UserError } from '../core/errors';
 import { readKustomizationGraph, type KustomizationGraph } from '../core/kustomization-graph';
-import { chartTargets } from './chart-targets';
+import { chartTargets, kustomizeBuildOptions } from './chart-targets';
 import { normalizeChartDirectory, targetNames, type ChartCrdsConfig, type NxHelmCrdsPluginOptions } from './plugin-options';
 
 export const CHART_GLOB = '**/Chart.yaml';
@@ -26,13 +26,39 @@ export const createNodes: CreateNodes<NxHelmCrdsPluginOptions> = [
   CHART_GLOB,
   async (chartFiles, options, context) => {
     const cache = new PluginCache<CachedGraph>(join(workspaceDataDirectory, `nx-helm-crds-${hashObject(options ?? {})}.json`));
+    const charts = configuredCharts(chartFiles, options, context.workspaceRoot);
     try {
-      return await createNodesFromFiles((chartFile, pluginOptions, nodeContext) => chartProject(chartFile, pluginOptions, nodeContext, cache), chartFiles, options, context);
+      return await createNodesFromFiles((chartFile, pluginOptions, nodeContext) => chartProject(charts.get(chartFile), pluginOptions, nodeContext, cache), chartFiles, options, context);
     } finally {
       cache.writeToDisk();
     }
   },
 ];
+
+interface ConfiguredChart {
+  readonly chart: string;
+  readonly config: ChartCrdsConfig;
+  readonly projectName: string;
+  /** Set when an earlier chart (by path) builds the same kustomization with the same options. */
+  readonly sharedBuildProject?: string;
+}
+
+/** The charts the options name that exist, by Chart.yaml path, with the one build each kustomization gets. */
+function configuredCharts(chartFiles: readonly string[], options: NxHelmCrdsPluginOptions | undefined, workspaceRoot: string): Map<string, ConfiguredChart> {
+  const charts = new Map<string, ConfiguredChart>();
+  const builders = new Map<string, string>();
+  for (const chartFile of [...chartFiles].sort()) {
+    const chart = dirname(chartFile);
+    const config = configFor(options, chart);
+    if (!config) continue;
+    const projectName = existingProjectName(workspaceRoot, chart) ?? chartName(workspaceRoot, chartFile);
+    const build = JSON.stringify(kustomizeBuildOptions({ ...config, kustomization: normalizeChartDirectory(config.kustomization) }, options?.kustomize, false));
+    const builder = builders.get(build);
+    if (builder === undefined) builders.set(build, projectName);
+    charts.set(chartFile, { chart, config, projectName, sharedBuildProject: builder });
+  }
+  return charts;
+}
 
 function configFor(options: NxHelmCrdsPluginOptions | undefined, chart: string): ChartCrdsConfig | undefined {
   for (const [directory, config] of Object.entries(options?.charts ?? {})) {
@@ -41,12 +67,10 @@ function configFor(options: NxHelmCrdsPluginOptions | undefined, chart: string):
   return undefined;
 }
 
-function chartProject(chartFile: string, options: NxHelmCrdsPluginOptions | undefined, context: CreateNodesContext, cache: PluginCache<CachedGraph>): CreateNodesResult {
-  const chart = dirname(chartFile);
-  const config = configFor(options, chart);
-  if (!config) return {};
+function chartProject(configured: ConfiguredChart | undefined, options: NxHelmCrdsPluginOptions | undefined, context: CreateNodesContext, cache: PluginCache<CachedGraph>): CreateNodesResult {
+  if (!configured) return {};
+  const { chart, config, projectName, sharedBuildProject } = configured;
   const graph = kustomizationGraphOrFallback(context.workspaceRoot, config.kustomization, cache);
-  const projectName = existingProjectName(context.workspaceRoot, chart) ?? chartName(context.workspaceRoot, chartFile);
   return {
     projects: {
       [chart]: {
@@ -66,6 +90,7 @@ function chartProject(chartFile: string, options: NxHelmCrdsPluginOptions | unde
             ? kustomizationGraphOrFallback(context.workspaceRoot, config.verify.referenceOverlay, cache).files
             : undefined,
           remoteResources: options?.remoteResources ?? 'fail',
+          sharedBuildProject,
         }),
       },
     },

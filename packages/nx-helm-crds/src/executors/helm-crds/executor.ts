@@ -23,7 +23,7 @@ export default async function helmCrdsExecutor(options: HelmCrdsExecutorSchema, 
   try {
     const project = context.projectName!;
     const build = siblingTargetOptions<KustomizeBuildExecutorSchema>(context, EXECUTORS.kustomizeBuild, options.buildTarget);
-    const outputFile = kustomizeOutputFile(build.options, project);
+    const outputFile = kustomizeOutputFile(build.options, build.project);
     const chartDirectory = resolveInWorkspace(context.root, options.chart, 'chart');
     requireRealPathInWorkspace(context.root, chartDirectory, 'chart', options.chart);
     requireChart(chartDirectory, options.chart);

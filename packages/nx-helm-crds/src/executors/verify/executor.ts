@@ -37,7 +37,7 @@ export default async function verifyExecutor(options: VerifyExecutorSchema, cont
     const chart = helmCrds.options.chart;
     const chartDirectory = resolveInWorkspace(context.root, chart, 'chart');
     requireChart(chartDirectory, chart);
-    const outputFile = kustomizeOutputFile(build.options, project);
+    const outputFile = kustomizeOutputFile(build.options, build.project);
     const kustomizeSource = `the output of kustomize build ${build.options.kustomization} (${outputFile})`;
     const kustomizeDocuments = splitYamlDocuments(readKustomizeOutput(resolveInWorkspace(context.root, outputFile, 'outputFile'), outputFile), kustomizeSource);
 
