@@ -288,7 +288,7 @@ const CASES: Record<string, Case> = {
     chart: { include: ['*.nothing.example.io'] },
     fails: 'helm-crds',
     messages: [
-      /No CRD of the output of kustomize build examples\/operator\/config\/crd \(dist\/nx-helm-crds\/include-matches-nothing\/kustomize\.yaml\) is selected for the chart \(include: \["\*\.nothing\.example\.io"\], exclude: \[\]\); Kustomize rendered these CRDs: inferenceservices\.serving\.example\.io, servingruntimes\.serving\.example\.io, trainedmodels\.serving\.example\.io\./,
+      /No CRD of the output of kustomize build examples\/operator\/config\/crd \(dist\/nx-helm-crds\/[\w-]+\/kustomize\.yaml\) is selected for the chart \(include: \["\*\.nothing\.example\.io"\], exclude: \[\]\); Kustomize rendered these CRDs: inferenceservices\.serving\.example\.io, servingruntimes\.serving\.example\.io, trainedmodels\.serving\.example\.io\./,
       /or set allowEmpty: true/,
     ],
   },

@@ -4,7 +4,7 @@
  *
  *   node tools/bench/run.mjs [--charts 1,3,10] [--runs 5] [--seed 1] [--out tools/bench/results.json]
  *                            [--no-example] [--live-plugin] [--keep] [--quiet-wait 20] [--helm]
- *                            [--scenarios baseline,floor,cold,warm,incremental]
+ *                            [--scenarios baseline,floor,cold,warm,warm-daemon,incremental]
  *   node tools/bench/run.mjs --smoke        # CI: smallest workload, each scenario once, checks only (< 60 s)
  *   node tools/bench/run.mjs --report tools/bench/results.json   # print the tables of an earlier run again
  *
@@ -20,11 +20,14 @@
  *                alone for the kustomization the incremental scenario edits (floor-edit)
  *   cold         `nx run-many -t crds` with .nx/cache, dist/ and the charts' crds/ removed (.nx/workspace-data,
  *                the project graph cache, is kept)
- *   warm         the same command again, nothing changed: kustomize-build, helm-crds and verify must all come from
- *                the cache (the `crds` aggregate, an nx:noop, may re-run once after a run that rewrote the chart)
+ *   warm         the same command again, nothing changed: every task must come from the cache. One untimed run
+ *                first ("settle"): the run right after one that wrote the chart checks the written files once
+ *   warm-daemon  warm, with the Nx daemon on (NX_DAEMON=true), as on a developer's machine; CI and containers
+ *                run without it, as `warm` does. The daemon is stopped afterwards
  *   incremental  one CRD source file of one kustomization edited (the same line each run, a value of the same length
  *                that is new each run so it is never a cache hit), then `nx run-many -t crds`; afterwards the edit
- *                is reverted and an untimed nx run restores the warm state
+ *                is reverted and untimed nx runs restore the warm state (the first rewrites the edited charts from
+ *                the cached build, the second checks them once, see "settle")
  * --helm sets NX_HELM_CRDS_HELM to the pinned .tools/bin/helm, so verify renders the chart with helm; without it
  * verify uses whatever helm the environment offers (NX_HELM_CRDS_HELM, PATH; none on these machines), which
  * the results record.
@@ -64,7 +67,7 @@ const PAGE_KB = (() => {
     return 4;
   }
 })();
-const SCENARIOS = ['baseline', 'floor', 'cold', 'warm', 'incremental'];
+const SCENARIOS = ['baseline', 'floor', 'cold', 'warm', 'warm-daemon', 'incremental'];
 const CLOCK_TICKS = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -425,21 +428,18 @@ function nxPhases(profileFile, startedAt, wallMs) {
   };
 }
 
-/**
- * Tasks of an nx run that did work: executed rather than taken from the cache, not counting the `crds`
- * aggregate (an nx:noop, which by design re-runs once after a run that rewrote the chart).
- */
+/** Tasks of an nx run that did work: executed rather than taken from the cache, not counting the `crds` no-op. */
 function executedWork(run) {
   if (!run.phases) return run.cache && run.cache.hits < run.cache.tasks ? [`${run.cache.tasks - run.cache.hits} task(s)`] : [];
   return run.phases.tasks.filter((task) => task.target !== 'crds' && !/cache/.test(String(task.status))).map((task) => task.id);
 }
 
-async function runNx(workload, label) {
+async function runNx(workload, label, env = {}) {
   const logFile = join(workload.logs, `${label}.log`);
   const profile = '.nx/bench-profile.json';
   const result = await measure(process.execPath, [NX_BIN, 'run-many', '-t', 'crds'], {
     cwd: workload.root,
-    env: baseEnv({ NX_PROFILE: profile }),
+    env: baseEnv({ NX_PROFILE: profile, ...env }),
     logFile,
   });
   const output = readFileSync(logFile, 'utf8').replace(ANSI, '');
@@ -613,7 +613,7 @@ async function benchWorkload(workload, options, checks) {
     });
   }
 
-  const needsNx = want('cold') || want('warm') || want('incremental');
+  const needsNx = want('cold') || want('warm') || want('warm-daemon') || want('incremental');
   if (needsNx) {
     const resetCold = () => {
       rmSync(join(root, '.nx/cache'), { recursive: true, force: true });
@@ -640,12 +640,29 @@ async function benchWorkload(workload, options, checks) {
         differing.length ? differing.map((path) => `${path} nx ${shortHash(stripGeneratedHeader(nxFiles.get(path)))} vs shell ${shortHash(baselineFiles.get(path))}`).join(', ') : `${baselineFiles.size} files`);
     }
 
+    const settle = await runNx(workload, 'settle');
+    out.settle = { wallMs: settle.wallMs, exitCode: settle.exitCode, executed: executedWork(settle) };
+    checks.add(workload.name, 'the run after the cold write rebuilds nothing (kustomize-build from the cache)',
+      settle.exitCode === 0 && out.settle.executed.every((id) => !id.endsWith(':kustomize-build')), out.settle.executed.join(',') || 'nothing ran');
+    const warmChecks = (name, scenarioName) => {
+      const all = [...out.scenarios[scenarioName].warmup, ...out.scenarios[scenarioName].runs];
+      checks.add(workload.name, `${name} runs execute nothing (every task from the cache)`, all.every((r) => r.exitCode === 0 && executedWork(r).length === 0),
+        all.map((r) => `${r.cache?.hits}/${r.cache?.tasks}${executedWork(r).length ? ` ran ${executedWork(r).join(',')}` : ''}`).join(' '));
+    };
     if (want('warm')) {
       console.log('  warm: nx run-many -t crds, nothing changed');
       out.scenarios.warm = await scenario(workload, 'warm', { warmups, runs, quietWait, run: (label) => runNx(workload, label) });
-      const all = [...out.scenarios.warm.warmup, ...out.scenarios.warm.runs];
-      checks.add(workload.name, 'warm runs execute nothing (kustomize-build, helm-crds, verify all from cache)', all.every((r) => r.exitCode === 0 && executedWork(r).length === 0),
-        all.map((r) => `${r.cache?.hits}/${r.cache?.tasks}${executedWork(r).length ? ` ran ${executedWork(r).join(',')}` : ''}`).join(' '));
+      warmChecks('warm', 'warm');
+    }
+    if (want('warm-daemon')) {
+      console.log('  warm-daemon: nx run-many -t crds, nothing changed, Nx daemon on');
+      const daemon = { NX_DAEMON: 'true' };
+      try {
+        out.scenarios.warmDaemon = await scenario(workload, 'warm-daemon', { warmups: Math.max(warmups, 1), runs, quietWait, run: (label) => runNx(workload, label, daemon) });
+      } finally {
+        spawnSync(process.execPath, [NX_BIN, 'daemon', '--stop'], { cwd: root, env: baseEnv(daemon), stdio: 'ignore' });
+      }
+      warmChecks('warm-daemon', 'warmDaemon');
     }
 
     if (want('incremental')) {
@@ -668,7 +685,8 @@ async function benchWorkload(workload, options, checks) {
           result.editReachedChart = applied;
           writeFileSync(editPath, original);
           const restore = await runNx(workload, `incremental-restore${index}`);
-          restores.push({ wallMs: restore.wallMs, exitCode: restore.exitCode, cache: restore.cache, executed: executedWork(restore) });
+          const settled = await runNx(workload, `incremental-settle${index}`);
+          restores.push({ wallMs: restore.wallMs, exitCode: restore.exitCode, cache: restore.cache, executed: executedWork(restore), settled: executedWork(settled) });
         },
       });
       out.scenarios.incremental.restores = restores;
@@ -678,8 +696,9 @@ async function benchWorkload(workload, options, checks) {
       checks.add(workload.name, 'incremental runs rebuild only the charts of the edited kustomization, and the edit reaches the chart',
         all.every((r) => r.exitCode === 0 && r.editReachedChart && onlyEdited(r)),
         all.map((r) => `${r.cache?.hits}/${r.cache?.tasks} hit, ran ${executedWork(r).join(',')}, edit in chart: ${r.editReachedChart}`).join('; '));
-      checks.add(workload.name, 'restore runs after the revert execute nothing', restores.every((r) => r.exitCode === 0 && r.executed.length === 0),
-        restores.map((r) => `${r.cache?.hits}/${r.cache?.tasks}`).join(' '));
+      const outsideEdited = (r) => [...r.executed, ...r.settled].filter((id) => id.endsWith(':kustomize-build') || !editedProjects.has(id.slice(0, id.lastIndexOf(':'))));
+      checks.add(workload.name, 'restore runs after the revert rebuild nothing and touch only the edited charts', restores.every((r) => r.exitCode === 0 && outsideEdited(r).length === 0),
+        restores.map((r) => `${r.cache?.hits}/${r.cache?.tasks} ran ${r.executed.join(',') || 'nothing'}, then ${r.settled.join(',') || 'nothing'}`).join('; '));
     }
   }
   out.ratios = ratios(out.scenarios);
@@ -693,6 +712,7 @@ function ratios(s, statistic = 'median') {
   const ratio = (a, b) => (a !== undefined && b ? Number((a / b).toFixed(3)) : undefined);
   return {
     'warm/baseline': ratio(m('warm'), m('baseline')),
+    'warm-daemon/baseline': ratio(m('warmDaemon'), m('baseline')),
     'cold/baseline': ratio(m('cold'), m('baseline')),
     'cold/floor': ratio(m('cold'), m('floor')),
     'incremental/cold': ratio(m('incremental'), m('cold')),
@@ -703,7 +723,7 @@ function ratios(s, statistic = 'median') {
 /** Median per-phase and per-target times of the nx scenarios (from NX_PROFILE). */
 function taskBreakdown(s) {
   const breakdown = {};
-  for (const name of ['cold', 'warm', 'incremental']) {
+  for (const name of ['cold', 'warm', 'warmDaemon', 'incremental']) {
     const runs = s[name]?.runs.filter((run) => run.phases);
     if (!runs?.length) continue;
     const byTarget = {};

@@ -43,15 +43,24 @@ interface ConfiguredChart {
   readonly sharedBuildProject?: string;
 }
 
-/** The charts the options name that exist, by Chart.yaml path, with the one build each kustomization gets. */
+/**
+ * The charts the options name that exist, by Chart.yaml path, with the one build each kustomization gets.
+ * A chart whose project.json sets its own kustomize-build target keeps that build to itself.
+ */
 function configuredCharts(chartFiles: readonly string[], options: NxHelmCrdsPluginOptions | undefined, workspaceRoot: string): Map<string, ConfiguredChart> {
   const charts = new Map<string, ConfiguredChart>();
   const builders = new Map<string, string>();
+  const buildTargetName = targetNames(options).kustomizeBuild;
   for (const chartFile of [...chartFiles].sort()) {
     const chart = dirname(chartFile);
     const config = configFor(options, chart);
     if (!config) continue;
-    const projectName = existingProjectName(workspaceRoot, chart) ?? chartName(workspaceRoot, chartFile);
+    const projectJson = readProjectJson(workspaceRoot, chart);
+    const projectName = typeof projectJson?.name === 'string' ? projectJson.name : chartName(workspaceRoot, chartFile);
+    if (projectJson?.targets?.[buildTargetName] !== undefined) {
+      charts.set(chartFile, { chart, config, projectName });
+      continue;
+    }
     const build = JSON.stringify(kustomizeBuildOptions({ ...config, kustomization: normalizeChartDirectory(config.kustomization) }, options?.kustomize, false));
     const builder = builders.get(build);
     if (builder === undefined) builders.set(build, projectName);
@@ -134,12 +143,11 @@ function hashFiles(workspaceRoot: string, files: readonly string[]): string {
   return hash.digest('hex');
 }
 
-/** A project.json beside the chart keeps its own name (Nx merges our targets into it). */
-function existingProjectName(workspaceRoot: string, chart: string): string | undefined {
+/** A project.json beside the chart keeps its own name and target options (Nx merges our targets into it). */
+function readProjectJson(workspaceRoot: string, chart: string): { name?: unknown; targets?: Record<string, unknown> } | undefined {
   const projectJson = join(workspaceRoot, chart, 'project.json');
   if (!existsSync(projectJson)) return undefined;
-  const name = (JSON.parse(readFileSync(projectJson, 'utf8')) as { name?: unknown }).name;
-  return typeof name === 'string' ? name : undefined;
+  return JSON.parse(readFileSync(projectJson, 'utf8')) as { name?: unknown; targets?: Record<string, unknown> };
 }
 
 function chartName(workspaceRoot: string, chartFile: string): string {
