@@ -370,6 +370,7 @@ function measure(command, args, { cwd, env, logFile }) {
   });
 }
 
+const sum = (values) => values.reduce((total, value) => total + value, 0);
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -437,13 +438,31 @@ function executedWork(run) {
 async function runNx(workload, label, env = {}) {
   const logFile = join(workload.logs, `${label}.log`);
   const profile = '.nx/bench-profile.json';
-  const result = await measure(process.execPath, [NX_BIN, 'run-many', '-t', 'crds'], {
+  const result = await measure(process.execPath, [NX_BIN, 'run-many', '-t', 'crds', '--outputStyle=static'], {
     cwd: workload.root,
     env: baseEnv({ NX_PROFILE: profile, ...env }),
     logFile,
   });
   const output = readFileSync(logFile, 'utf8').replace(ANSI, '');
-  return { ...result, cache: nxCacheSummary(output), phases: nxPhases(join(workload.root, profile), result.startedAt, result.wallMs), log: logFile };
+  return { ...result, cache: nxCacheSummary(output), phases: nxPhases(join(workload.root, profile), result.startedAt, result.wallMs), timings: taskTimings(output), log: logFile };
+}
+
+/**
+ * The `timing:` line each executed task prints last: the tools it waited for, nx-helm-crds' own processing
+ * (Nx's start-up of the task process excluded) and the task process's peak RSS.
+ */
+function taskTimings(output) {
+  const timings = [];
+  let task;
+  for (const line of output.split('\n')) {
+    const header = /^> nx run (\S+)/.exec(line.trim());
+    if (header) task = header[1];
+    const timing = /^timing: (.*)$/.exec(line.trim());
+    if (!timing || !task) continue;
+    const ms = (name) => Number(new RegExp(`${name} (\\d+) ms`).exec(timing[1])?.[1] ?? 0);
+    timings.push({ task, kustomizeMs: ms('kustomize'), ownMs: ms('nx-helm-crds'), peakMb: Number(/peak memory (\d+) MB/.exec(timing[1])?.[1]) });
+  }
+  return timings;
 }
 
 // ----------------------------------------------------------------------------------------- workloads
@@ -501,7 +520,6 @@ function workloadSizes(workload) {
     perKustomization[dir] = { bytes: Buffer.byteLength(text), crds: crdsInStream(text).length };
   }
   const charts = workload.manifest.charts;
-  const sum = (values) => values.reduce((total, value) => total + value, 0);
   return {
     charts: charts.length,
     kustomizations: Object.keys(perKustomization).length,
@@ -704,7 +722,35 @@ async function benchWorkload(workload, options, checks) {
   out.ratios = ratios(out.scenarios);
   out.ratiosOfMin = ratios(out.scenarios, 'min');
   out.taskBreakdown = taskBreakdown(out.scenarios);
+  out.ownProcessing = ownProcessing(out.scenarios.cold, workload.sizes);
   return out;
+}
+
+/**
+ * Our own processing against kustomize's, from the cold runs' timing lines: the median over runs of (sum of
+ * nx-helm-crds ms over every task) / (sum of kustomize ms), and each task's peak RSS per MB of the
+ * kustomize output it read.
+ */
+function ownProcessing(cold, sizes) {
+  const runs = cold?.runs.filter((run) => run.timings?.length) ?? [];
+  if (runs.length === 0) return undefined;
+  const perRun = runs.map((run) => {
+    const own = sum(run.timings.map((timing) => timing.ownMs));
+    const kustomize = sum(run.timings.map((timing) => timing.kustomizeMs));
+    const byTarget = {};
+    for (const timing of run.timings) (byTarget[timing.task.slice(timing.task.lastIndexOf(':') + 1)] ??= []).push(timing.ownMs);
+    return { own, kustomize, ratio: kustomize ? own / kustomize : undefined, byTarget };
+  });
+  const peaks = runs.flatMap((run) => run.timings.map((timing) => timing.peakMb));
+  const largestOutputMb = Math.max(...Object.values(sizes.perKustomization).map((k) => k.bytes)) / 1e6;
+  return {
+    ownMsMedian: median(perRun.map((run) => run.own)),
+    kustomizeMsMedian: median(perRun.map((run) => run.kustomize)),
+    ownPerKustomize: Number(median(perRun.map((run) => run.ratio)).toFixed(3)),
+    ownMsPerTaskMedian: Object.fromEntries(Object.keys(perRun[0].byTarget).map((target) => [target, median(perRun.flatMap((run) => run.byTarget[target] ?? []))])),
+    taskPeakRssMbMax: Math.max(...peaks),
+    largestKustomizeOutputMb: Number(largestOutputMb.toFixed(2)),
+  };
 }
 
 function ratios(s, statistic = 'median') {
@@ -776,6 +822,13 @@ function printTable(results, smoke) {
       console.log(`  ${workload.name.padEnd(widths[0])}  ${label.padEnd(6)}  ${text}`);
     }
   }
+  console.log('\nOwn processing (cold runs, from each task\'s timing line; Nx\'s start-up of task processes excluded):');
+  for (const { name, ownProcessing: own } of results) {
+    if (!own) continue;
+    const perTask = Object.entries(own.ownMsPerTaskMedian).map(([target, ms]) => `${target} ${ms} ms`).join(', ');
+    console.log(`  ${name}: nx-helm-crds ${own.ownMsMedian} ms vs kustomize ${own.kustomizeMsMedian} ms = ${own.ownPerKustomize} (per task: ${perTask}); ` +
+      `largest task peak RSS ${own.taskPeakRssMbMax} MB for a ${own.largestKustomizeOutputMb} MB kustomize output`);
+  }
   console.log('\nSizes:');
   for (const { name, sizes } of results) {
     console.log(`  ${name.padEnd(widths[0])}  ${sizes.charts} chart(s), ${sizes.kustomizations} kustomization(s), ${sizes.distinctCrds} distinct CRDs, ` +
@@ -803,6 +856,7 @@ function reprint(file) {
     workload.ratios = ratios(workload.scenarios);
     workload.ratiosOfMin = ratios(workload.scenarios, 'min');
     workload.taskBreakdown = taskBreakdown(workload.scenarios);
+    workload.ownProcessing = ownProcessing(workload.scenarios.cold, workload.sizes);
   }
   printTable(report.workloads, report.smoke);
 }

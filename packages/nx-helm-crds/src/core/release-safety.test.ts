@@ -51,10 +51,10 @@ describe('upgradeFindings', () => {
 });
 
 describe('chartFilesAtRevision', () => {
-  it('reads the committed chart files, and nothing outside a repository', async () => {
+  it('reads the committed chart files, and nothing outside a repository', () => {
     const root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-git-'));
     try {
-      assert.equal(await chartFilesAtRevision(root, 'charts/op', 'HEAD'), undefined);
+      assert.equal(chartFilesAtRevision(root, 'charts/op', 'HEAD'), undefined);
       const write = (path: string, text: string) => {
         mkdirSync(dirname(join(root, path)), { recursive: true });
         writeFileSync(join(root, path), text);
@@ -62,17 +62,19 @@ describe('chartFilesAtRevision', () => {
       write('charts/op/Chart.yaml', 'apiVersion: v2\nname: op\nversion: 0.1.0\n');
       write('charts/op/templates/crd.yaml', widgets);
       write('charts/op/README.md', '# op\n');
+      write('charts/op/crds/caf\u00e9 widgets.yaml', 'description: "multi-byte \u00e9\u{1F680}"\n');
       const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root, stdio: 'ignore' });
       git('init', '-q');
       git('add', '-A');
       git('commit', '-q', '-m', 'chart');
       write('charts/op/templates/crd.yaml', 'changed after the commit\n');
-      const files = await chartFilesAtRevision(root, 'charts/op', 'HEAD');
+      const files = chartFilesAtRevision(root, 'charts/op', 'HEAD');
       assert.deepEqual(files, [
         { path: 'Chart.yaml', text: 'apiVersion: v2\nname: op\nversion: 0.1.0\n' },
+        { path: 'crds/caf\u00e9 widgets.yaml', text: 'description: "multi-byte \u00e9\u{1F680}"\n' },
         { path: 'templates/crd.yaml', text: widgets },
       ]);
-      assert.equal(await chartFilesAtRevision(root, 'charts/op', 'no-such-revision'), undefined);
+      assert.equal(chartFilesAtRevision(root, 'charts/op', 'no-such-revision'), undefined);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -81,7 +81,7 @@ export interface UpgradeCheckRequest {
 
 /** Compares the chart the plan produces with the one committed at the revision; undefined when there is none. */
 export async function checkUpgrade(request: UpgradeCheckRequest): Promise<SanityFinding[] | undefined> {
-  const committed = await chartFilesAtRevision(request.workspaceRoot, request.chart, request.revision);
+  const committed = chartFilesAtRevision(request.workspaceRoot, request.chart, request.revision);
   if (!committed) return undefined;
   const before = releasedCrds(committed, request.candidates);
   const candidates = [...new Set([...request.candidates, ...before.map((crd) => crd.name)])];

@@ -13,6 +13,7 @@ import { kustomizeOutputFile } from '../kustomize-build/executor';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
 import { EXECUTORS, defaultOutputPath } from '../../constants';
 import { siblingTargetOptions } from '../shared/sibling-targets';
+import { TaskTiming } from '../shared/task-timing';
 import type { HelmCrdsExecutorSchema } from './schema';
 
 const MAX_DIFFERENCES_SHOWN = 20;
@@ -20,6 +21,7 @@ const VERBS = { create: 'created', update: 'updated', adopt: 'adopted (replaced 
 const CHECK_VERBS = { create: 'would create', update: 'would update', adopt: 'would replace a plain copy' } as const;
 
 export default async function helmCrdsExecutor(options: HelmCrdsExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const timing = new TaskTiming();
   try {
     const project = context.projectName!;
     const build = siblingTargetOptions<KustomizeBuildExecutorSchema>(context, EXECUTORS.kustomizeBuild, options.buildTarget);
@@ -79,6 +81,8 @@ export default async function helmCrdsExecutor(options: HelmCrdsExecutorSchema, 
   } catch (error) {
     logger.error(describeError(error));
     return { success: false };
+  } finally {
+    logger.info(timing.summary());
   }
 }
 

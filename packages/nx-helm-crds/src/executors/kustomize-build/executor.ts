@@ -6,6 +6,7 @@ import { kustomizeBuild, safetyFlags, type KustomizeSafety } from '../../core/ku
 import { resolveKustomize } from '../../core/tool-resolution';
 import { displayPath, requireDirectory, resolveInWorkspace } from '../../core/workspace-paths';
 import { defaultOutputPath } from '../../constants';
+import { TaskTiming } from '../shared/task-timing';
 import type { KustomizeBuildExecutorSchema } from './schema';
 
 export function kustomizeOutputFile(options: KustomizeBuildExecutorSchema, projectName: string): string {
@@ -44,6 +45,7 @@ export function kustomizeSafety(options: KustomizeBuildExecutorSchema): Kustomiz
 }
 
 export default async function kustomizeBuildExecutor(options: KustomizeBuildExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const timing = new TaskTiming();
   try {
     const directory = resolveInWorkspace(context.root, options.kustomization, 'kustomization');
     requireDirectory(directory, 'The kustomization directory', 'Set the kustomization option to the folder that holds kustomization.yaml.', options.kustomization);
@@ -55,19 +57,23 @@ export default async function kustomizeBuildExecutor(options: KustomizeBuildExec
     logger.info(`kustomize build ${options.kustomization} (${[displayPath(context.root, kustomize.file), ...kustomize.args].join(' ')}, from ${kustomize.origin})`);
     const loosened = safetyFlags(kustomizeSafety(options), kustomize);
     if (loosened.length > 0) logger.warn(`Kustomize safety defaults switched off by the options: ${loosened.join(' ')}`);
-    const rendered = await kustomizeBuild({
-      kustomize,
-      directory,
-      displayDirectory: options.kustomization,
-      extraArgs: options.args,
-      timeout: options.timeout,
-      ...kustomizeSafety(options),
-    });
+    const rendered = await timing.measure('kustomize', () =>
+      kustomizeBuild({
+        kustomize,
+        directory,
+        displayDirectory: options.kustomization,
+        extraArgs: options.args,
+        timeout: options.timeout,
+        ...kustomizeSafety(options),
+      }),
+    );
     writeFileAtomically(outputPath, rendered);
     logger.info(`wrote ${outputFile} (${(Buffer.byteLength(rendered) / 1024).toFixed(1)} KiB)`);
     return { success: true };
   } catch (error) {
     logger.error(describeError(error));
     return { success: false };
+  } finally {
+    logger.info(timing.summary());
   }
 }

@@ -15,6 +15,7 @@ import type { HelmCrdsExecutorSchema } from '../helm-crds/schema';
 import { kustomizeOutputFile, kustomizeSafety } from '../kustomize-build/executor';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
 import { siblingTargetOptions } from '../shared/sibling-targets';
+import { TaskTiming } from '../shared/task-timing';
 import type { VerifyExecutorSchema } from './schema';
 
 /** The helm to render with, following the `helm` mode; undefined means compare the files unrendered. */
@@ -30,6 +31,8 @@ function helmFor(mode: HelmMode, explicit: string | undefined, root: string): To
 }
 
 export default async function verifyExecutor(options: VerifyExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const timing = new TaskTiming();
+  let rendered = false;
   try {
     const project = context.projectName!;
     const helmCrds = siblingTargetOptions<HelmCrdsExecutorSchema>(context, EXECUTORS.helmCrds, options.helmCrdsTarget);
@@ -55,9 +58,10 @@ export default async function verifyExecutor(options: VerifyExecutorSchema, cont
       ignore: options.ignore ?? [],
       keep: Boolean(helmCrds.options.keep),
       namespaceTemplate: Boolean(helmCrds.options.namespaceTemplate),
-      overlay: options.referenceOverlay ? await renderOverlay(options.referenceOverlay, build.options, context.root) : undefined,
+      overlay: options.referenceOverlay ? await timing.measure('kustomize', () => renderOverlay(options.referenceOverlay!, build.options, context.root)) : undefined,
     });
 
+    rendered = result.rendered;
     const reportContext = { chart, kustomization: build.options.kustomization, rendered: result.rendered, ignoredPaths: result.ignoredPaths, findings: result.findings };
     const json = toJsonReport(result.report, reportContext);
     const reportFile = options.report ?? defaultOutputPath(project, `${context.targetName}.json`);
@@ -87,6 +91,8 @@ export default async function verifyExecutor(options: VerifyExecutorSchema, cont
   } catch (error) {
     logger.error(describeError(error));
     return { success: false };
+  } finally {
+    logger.info(timing.summary(rendered ? ' (helm template included)' : ''));
   }
 }
 

@@ -1,0 +1,28 @@
+import { performance } from 'node:perf_hooks';
+
+/**
+ * Where a task's time went: the external tools it waited for, and nx-helm-crds' own processing (the rest of
+ * the executor's run; Nx's start-up of the task process is not in it). Printed as the task's last line, so a
+ * user, and the benchmark, see what our own work costs next to kustomize's.
+ */
+export class TaskTiming {
+  private readonly started = performance.now();
+  private readonly toolMs = new Map<string, number>();
+
+  async measure<T>(tool: string, work: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.toolMs.set(tool, (this.toolMs.get(tool) ?? 0) + performance.now() - start);
+    }
+  }
+
+  /** `timing: kustomize 612 ms, nx-helm-crds 35 ms, peak memory 180 MB` (the task process's peak RSS). */
+  summary(note = ''): string {
+    const tools = [...this.toolMs].map(([tool, ms]) => `${tool} ${Math.round(ms)} ms, `).join('');
+    const own = performance.now() - this.started - [...this.toolMs.values()].reduce((sum, ms) => sum + ms, 0);
+    const peakMegabytes = Math.round(process.resourceUsage().maxRSS / 1024);
+    return `timing: ${tools}nx-helm-crds ${Math.round(own)} ms${note}, peak memory ${peakMegabytes} MB`;
+  }
+}
