@@ -150,6 +150,42 @@ describe('charts that take their CRDs from the same kustomization share one kust
   });
 });
 
+describe('nx run-many -t crds --batch: one process per executor', () => {
+  let batched: TestWorkspace;
+  let unbatched: TestWorkspace;
+  before(() => {
+    batched = createOperatorsWorkspace();
+    unbatched = createOperatorsWorkspace();
+  });
+  after(() => {
+    batched.remove();
+    unbatched.remove();
+  });
+
+  it('runs each step of every chart in one batch and writes the same charts as task-by-task runs', () => {
+    const result = batched.nx(['run-many', '-t', 'crds', '--batch']);
+    assert.equal(result.status, 0, result.output);
+    for (const executor of ['kustomize-build', 'helm-crds', 'verify']) {
+      assert.match(result.output, new RegExp(`Running 3 tasks with nx-helm-crds:${executor}`), executor);
+    }
+    assert.equal(unbatched.nx(['run-many', '-t', 'crds']).status, 0);
+    for (const chart of ['a', 'b', 'c']) {
+      const files = readdirSync(unbatched.path(`charts/${chart}/crds`)).sort();
+      assert.deepEqual(readdirSync(batched.path(`charts/${chart}/crds`)).sort(), files);
+      for (const file of files) assert.equal(batched.read(`charts/${chart}/crds/${file}`), unbatched.read(`charts/${chart}/crds/${file}`));
+    }
+  });
+
+  it('caches each task of a batch on its own: an edit re-runs only the chart that reads it', () => {
+    assert.equal(batched.nx(['run-many', '-t', 'crds', '--batch']).status, 0, 'settles after the write');
+    batched.write('ops/c/crd/c.example.io_gammas.yaml', crd('gammas', 'c.example.io').replace('is a test resource', 'is an edited resource'));
+    const result = batched.nx(['run-many', '-t', 'crds', '--batch']);
+    assert.equal(result.status, 0, result.output);
+    assert.deepEqual(executedTasks(result.output).sort(), ['chart-c:helm-crds', 'chart-c:kustomize-build', 'chart-c:verify']);
+    assert.match(batched.read('charts/c/crds/c.example.io_gammas.yaml'), /is an edited resource/);
+  });
+});
+
 describe('exact kustomize-build inputs', () => {
   let workspace: TestWorkspace;
   before(() => {

@@ -114,9 +114,9 @@ export function cachedTasks(output: string): string[] {
   );
 }
 
-/** Task ids Nx actually ran. */
+/** Task ids Nx actually ran (a batch run names a task twice: when it starts and when it ends). */
 export function executedTasks(output: string): string[] {
-  return [...output.matchAll(/^(?:>|✔|✖)\s+nx run (\S+?)\s*$/gm)].map((match) => match[1]);
+  return [...new Set([...output.matchAll(/^(?:>|✔|✖)\s+nx run (\S+?)\s*$/gm)].map((match) => match[1]))];
 }
 
 /** Nx's own summary line, e.g. `4/4` from `Cache: 4/4 hit (100%)`. */

@@ -4,7 +4,7 @@
  *
  *   node tools/bench/run.mjs [--charts 1,3,10] [--runs 5] [--seed 1] [--out tools/bench/results.json]
  *                            [--no-example] [--live-plugin] [--keep] [--quiet-wait 20] [--helm]
- *                            [--scenarios baseline,floor,cold,warm,warm-daemon,incremental]
+ *                            [--scenarios baseline,floor,cold,cold-batch,warm,warm-daemon,incremental]
  *   node tools/bench/run.mjs --smoke        # CI: smallest workload, each scenario once, checks only (< 60 s)
  *   node tools/bench/run.mjs --report tools/bench/results.json   # print the tables of an earlier run again
  *
@@ -20,6 +20,8 @@
  *                alone for the kustomization the incremental scenario edits (floor-edit)
  *   cold         `nx run-many -t crds` with .nx/cache, dist/ and the charts' crds/ removed (.nx/workspace-data,
  *                the project graph cache, is kept)
+ *   cold-batch   cold with Nx's batch mode (NX_BATCH_MODE=true, as `--batch`): one process per executor for all
+ *                charts instead of one per task
  *   warm         the same command again, nothing changed: every task must come from the cache. One untimed run
  *                first ("settle"): the run right after one that wrote the chart checks the written files once
  *   warm-daemon  warm, with the Nx daemon on (NX_DAEMON=true), as on a developer's machine; CI and containers
@@ -67,7 +69,7 @@ const PAGE_KB = (() => {
     return 4;
   }
 })();
-const SCENARIOS = ['baseline', 'floor', 'cold', 'warm', 'warm-daemon', 'incremental'];
+const SCENARIOS = ['baseline', 'floor', 'cold', 'cold-batch', 'warm', 'warm-daemon', 'incremental'];
 const CLOCK_TICKS = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -631,7 +633,7 @@ async function benchWorkload(workload, options, checks) {
     });
   }
 
-  const needsNx = want('cold') || want('warm') || want('warm-daemon') || want('incremental');
+  const needsNx = ['cold', 'cold-batch', 'warm', 'warm-daemon', 'incremental'].some(want);
   if (needsNx) {
     const resetCold = () => {
       rmSync(join(root, '.nx/cache'), { recursive: true, force: true });
@@ -646,16 +648,21 @@ async function benchWorkload(workload, options, checks) {
       const result = await runNx(workload, 'prepare-cold');
       console.log(`    prepare (cold, untimed) ${(result.wallMs / 1000).toFixed(2)} s rc=${result.exitCode}`);
     }
-    const coldRuns = out.scenarios.cold ? [...out.scenarios.cold.warmup, ...out.scenarios.cold.runs] : [];
-    if (coldRuns.length) {
-      checks.add(workload.name, 'cold runs succeed with no cache hit', coldRuns.every((r) => r.exitCode === 0 && r.cache?.hits === 0),
-        coldRuns.map((r) => `rc=${r.exitCode} ${r.cache?.hits}/${r.cache?.tasks}`).join('; '));
-    }
-    if (baselineFiles) {
+    const checkCold = (name, key) => {
+      const runs = [...out.scenarios[key].warmup, ...out.scenarios[key].runs];
+      checks.add(workload.name, `${name} runs succeed with no cache hit`, runs.every((r) => r.exitCode === 0 && r.cache?.hits === 0),
+        runs.map((r) => `rc=${r.exitCode} ${r.cache?.hits}/${r.cache?.tasks}`).join('; '));
+      if (!baselineFiles) return;
       const nxFiles = readChartCrdFiles(workload);
       const differing = [...baselineFiles].filter(([path, text]) => stripGeneratedHeader(nxFiles.get(path)) !== text).map(([path]) => path);
-      checks.add(workload.name, 'nx chart CRDs = baseline output (header aside)', differing.length === 0,
+      checks.add(workload.name, `${name}: nx chart CRDs = baseline output (header aside)`, differing.length === 0,
         differing.length ? differing.map((path) => `${path} nx ${shortHash(stripGeneratedHeader(nxFiles.get(path)))} vs shell ${shortHash(baselineFiles.get(path))}`).join(', ') : `${baselineFiles.size} files`);
+    };
+    if (out.scenarios.cold) checkCold('cold', 'cold');
+    if (want('cold-batch')) {
+      console.log('  cold-batch: the same in batch mode (NX_BATCH_MODE=true: one process per executor)');
+      out.scenarios.coldBatch = await scenario(workload, 'cold-batch', { warmups, runs, quietWait, prepare: resetCold, run: (label) => runNx(workload, label, { NX_BATCH_MODE: 'true' }) });
+      checkCold('cold-batch', 'coldBatch');
     }
 
     const settle = await runNx(workload, 'settle');
@@ -761,6 +768,7 @@ function ratios(s, statistic = 'median') {
     'warm-daemon/baseline': ratio(m('warmDaemon'), m('baseline')),
     'cold/baseline': ratio(m('cold'), m('baseline')),
     'cold/floor': ratio(m('cold'), m('floor')),
+    'cold-batch/floor': ratio(m('coldBatch'), m('floor')),
     'incremental/cold': ratio(m('incremental'), m('cold')),
     'incremental/(floor-edit+warm)': ratio(m('incremental'), m('floorEdit') !== undefined && m('warm') !== undefined ? m('floorEdit') + m('warm') : undefined),
   };
@@ -769,7 +777,7 @@ function ratios(s, statistic = 'median') {
 /** Median per-phase and per-target times of the nx scenarios (from NX_PROFILE). */
 function taskBreakdown(s) {
   const breakdown = {};
-  for (const name of ['cold', 'warm', 'warmDaemon', 'incremental']) {
+  for (const name of ['cold', 'coldBatch', 'warm', 'warmDaemon', 'incremental']) {
     const runs = s[name]?.runs.filter((run) => run.phases);
     if (!runs?.length) continue;
     const byTarget = {};

@@ -40,10 +40,13 @@ export function splitYamlDocuments(stream: string, source: string): YamlDocument
 const PARSE_FAILED = Symbol('parse failed');
 
 /**
- * One process (one Nx task) often parses the same CRD text twice: from Kustomize's output, and from the
- * chart file it wrote, or from what helm rendered. The second time costs a lookup.
+ * A task often parses the same CRD text twice: from Kustomize's output, and from the chart file it wrote, or
+ * from what helm rendered. The second time costs a lookup. Bounded (oldest out first), since a batch process
+ * runs the tasks of many charts one after the other.
  */
 const parsedByText = new Map<string, unknown>();
+const PARSED_TEXT_LIMIT = 32 * 1024 * 1024;
+let parsedTextLength = 0;
 
 function parseText(text: string): unknown {
   if (parsedByText.has(text)) return parsedByText.get(text);
@@ -54,6 +57,12 @@ function parseText(text: string): unknown {
     return PARSE_FAILED;
   }
   parsedByText.set(text, value);
+  parsedTextLength += text.length;
+  for (const [oldest] of parsedByText) {
+    if (parsedTextLength <= PARSED_TEXT_LIMIT) break;
+    parsedByText.delete(oldest);
+    parsedTextLength -= oldest.length;
+  }
   return value;
 }
 

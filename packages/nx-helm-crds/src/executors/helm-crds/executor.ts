@@ -1,4 +1,4 @@
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import { posix } from 'node:path';
 import { writeFileAtomically } from '../../core/atomic-files';
 import { planChangesChart, type ChartPlan } from '../../core/chart-plan';
@@ -13,6 +13,7 @@ import { kustomizeOutputFile } from '../kustomize-build/executor';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
 import { EXECUTORS, defaultOutputPath } from '../../constants';
 import { siblingTargetOptions } from '../shared/sibling-targets';
+import { batchOf, singleTask, type TaskLog } from '../shared/batch';
 import { TaskTiming } from '../shared/task-timing';
 import type { HelmCrdsExecutorSchema } from './schema';
 
@@ -20,7 +21,7 @@ const MAX_DIFFERENCES_SHOWN = 20;
 const VERBS = { create: 'created', update: 'updated', adopt: 'adopted (replaced a plain copy)' } as const;
 const CHECK_VERBS = { create: 'would create', update: 'would update', adopt: 'would replace a plain copy' } as const;
 
-export default async function helmCrdsExecutor(options: HelmCrdsExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: ExecutorContext, log: TaskLog): Promise<boolean> {
   const timing = new TaskTiming();
   try {
     const project = context.projectName!;
@@ -54,55 +55,60 @@ export default async function helmCrdsExecutor(options: HelmCrdsExecutorSchema, 
       candidates: allCrds.map((crd) => crd.name),
     });
     for (const finding of upgrade ?? []) {
-      (finding.level === 'error' ? logger.error : logger.warn)(`${finding.level}: ${finding.crd} ${finding.message}`);
+      (finding.level === 'error' ? log.error : log.warn)(`${finding.level}: ${finding.crd} ${finding.message}`);
     }
     if (upgrade?.some((finding) => finding.level === 'error')) {
-      logger.error(`Nothing was written: the chart would lose CRDs on helm upgrade (compared with ${revision}; previousRevision sets the revision).`);
-      return { success: false };
+      log.error(`Nothing was written: the chart would lose CRDs on helm upgrade (compared with ${revision}; previousRevision sets the revision).`);
+      return false;
     }
     if (!check) applyChartPlan(chartDirectory, plan);
 
-    logPlan(plan, options.chart, check);
+    logPlan(log, plan, options.chart, check);
     const leftAlone = allCrds.filter((crd) => isUnmanaged(crd.name, options)).map((crd) => crd.name);
-    if (leftAlone.length > 0) logger.info(`  unmanaged, left alone: ${leftAlone.join(', ')}`);
+    if (leftAlone.length > 0) log.info(`  unmanaged, left alone: ${leftAlone.join(', ')}`);
 
     const report = JSON.stringify({ chart: options.chart, kustomization: build.options.kustomization, check, ...plan, writes: plan.writes.map(({ content: _content, ...write }) => write) }, null, 2);
     const reportFile = check ? options.checkReport : defaultOutputPath(project, `${context.targetName}.json`);
     if (reportFile) writeFileAtomically(resolveInWorkspace(context.root, reportFile, 'checkReport'), `${report}\n`);
 
     if (check && planChangesChart(plan)) {
-      logger.error(
+      log.error(
         `${options.chart} is out of date with ${build.options.kustomization}: ${plan.writes.length + plan.prunes.length} file(s) would change. ` +
           `Run \`nx run ${project}:${context.targetName}\` (without the check configuration) and commit the result.`,
       );
-      return { success: false };
+      return false;
     }
-    return { success: true };
+    return true;
   } catch (error) {
-    logger.error(describeError(error));
-    return { success: false };
+    log.error(describeError(error));
+    return false;
   } finally {
-    logger.info(timing.summary());
+    log.info(timing.summary());
   }
 }
 
-function logPlan(plan: ChartPlan, chart: string, check: boolean): void {
+function logPlan(log: TaskLog, plan: ChartPlan, chart: string, check: boolean): void {
   const verbs = check ? CHECK_VERBS : VERBS;
   const show = (path: string) => posix.join(chart, path);
   for (const write of plan.writes) {
-    logger.info(`  ${verbs[write.reason]} ${show(write.path)} (${write.crd})`);
+    log.info(`  ${verbs[write.reason]} ${show(write.path)} (${write.crd})`);
     const differences = write.differences ?? [];
     for (const difference of differences.slice(0, MAX_DIFFERENCES_SHOWN)) {
-      logger.info(`      ${formatDifference(difference, 'Kustomize', 'chart')}`);
+      log.info(`      ${formatDifference(difference, 'Kustomize', 'chart')}`);
     }
-    if (differences.length > MAX_DIFFERENCES_SHOWN) logger.info(`      … and ${differences.length - MAX_DIFFERENCES_SHOWN} more differing paths`);
-    if (write.reason === 'update' && differences.length === 0) logger.info('      (same data, different text: comments, formatting or the header)');
+    if (differences.length > MAX_DIFFERENCES_SHOWN) log.info(`      … and ${differences.length - MAX_DIFFERENCES_SHOWN} more differing paths`);
+    if (write.reason === 'update' && differences.length === 0) log.info('      (same data, different text: comments, formatting or the header)');
   }
-  for (const file of plan.unchanged) logger.info(`  unchanged ${show(file.path)}`);
-  for (const prune of plan.prunes) logger.info(`  ${check ? 'would remove' : 'removed'} ${show(prune.path)} (its CRD is no longer rendered or is provided by another file)`);
-  for (const provided of plan.providedElsewhere) logger.info(`  ${provided.crd} is provided by ${show(provided.path)}: no second copy written`);
-  logger.info(
+  for (const file of plan.unchanged) log.info(`  unchanged ${show(file.path)}`);
+  for (const prune of plan.prunes) log.info(`  ${check ? 'would remove' : 'removed'} ${show(prune.path)} (its CRD is no longer rendered or is provided by another file)`);
+  for (const provided of plan.providedElsewhere) log.info(`  ${provided.crd} is provided by ${show(provided.path)}: no second copy written`);
+  log.info(
     `${check ? 'check: ' : ''}${plan.writes.length} ${check ? 'to write' : 'written'}, ${plan.unchanged.length} unchanged, ` +
       `${plan.prunes.length} ${check ? 'to remove' : 'removed'}, ${plan.providedElsewhere.length} provided by other files`,
   );
 }
+
+export default singleTask(writeChartCrds);
+
+/** Nx's batch form: every ready task of this executor in one process (see batchOf). */
+export const batch = batchOf(writeChartCrds);

@@ -1,4 +1,4 @@
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import { writeFileAtomically } from '../../core/atomic-files';
 import { UserError, describeError } from '../../core/errors';
 import { readKustomizationGraph, requireKustomizationFile, type KustomizationGraph } from '../../core/kustomization-graph';
@@ -6,6 +6,7 @@ import { kustomizeBuild, safetyFlags, type KustomizeSafety } from '../../core/ku
 import { resolveKustomize } from '../../core/tool-resolution';
 import { displayPath, requireDirectory, resolveInWorkspace } from '../../core/workspace-paths';
 import { defaultOutputPath } from '../../constants';
+import { batchOf, singleTask, type TaskLog } from '../shared/batch';
 import { TaskTiming } from '../shared/task-timing';
 import type { KustomizeBuildExecutorSchema } from './schema';
 
@@ -44,7 +45,7 @@ export function kustomizeSafety(options: KustomizeBuildExecutorSchema): Kustomiz
   };
 }
 
-export default async function kustomizeBuildExecutor(options: KustomizeBuildExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+export async function buildKustomization(options: KustomizeBuildExecutorSchema, context: ExecutorContext, log: TaskLog): Promise<boolean> {
   const timing = new TaskTiming();
   try {
     const directory = resolveInWorkspace(context.root, options.kustomization, 'kustomization');
@@ -54,9 +55,9 @@ export default async function kustomizeBuildExecutor(options: KustomizeBuildExec
     const outputPath = resolveInWorkspace(context.root, outputFile, 'outputFile');
     refuseRemoteResources(context.root, options);
     const kustomize = resolveKustomize({ explicit: options.kustomize, workspaceRoot: context.root });
-    logger.info(`kustomize build ${options.kustomization} (${[displayPath(context.root, kustomize.file), ...kustomize.args].join(' ')}, from ${kustomize.origin})`);
+    log.info(`kustomize build ${options.kustomization} (${[displayPath(context.root, kustomize.file), ...kustomize.args].join(' ')}, from ${kustomize.origin})`);
     const loosened = safetyFlags(kustomizeSafety(options), kustomize);
-    if (loosened.length > 0) logger.warn(`Kustomize safety defaults switched off by the options: ${loosened.join(' ')}`);
+    if (loosened.length > 0) log.warn(`Kustomize safety defaults switched off by the options: ${loosened.join(' ')}`);
     const rendered = await timing.measure('kustomize', () =>
       kustomizeBuild({
         kustomize,
@@ -68,12 +69,17 @@ export default async function kustomizeBuildExecutor(options: KustomizeBuildExec
       }),
     );
     writeFileAtomically(outputPath, rendered);
-    logger.info(`wrote ${outputFile} (${(Buffer.byteLength(rendered) / 1024).toFixed(1)} KiB)`);
-    return { success: true };
+    log.info(`wrote ${outputFile} (${(Buffer.byteLength(rendered) / 1024).toFixed(1)} KiB)`);
+    return true;
   } catch (error) {
-    logger.error(describeError(error));
-    return { success: false };
+    log.error(describeError(error));
+    return false;
   } finally {
-    logger.info(timing.summary());
+    log.info(timing.summary());
   }
 }
+
+export default singleTask(buildKustomization);
+
+/** Nx's batch form: every ready task of this executor in one process (see batchOf). */
+export const batch = batchOf(buildKustomization);

@@ -1,4 +1,4 @@
-import { logger, type ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import { readFileSync } from 'node:fs';
 import { EXECUTORS, defaultOutputPath } from '../../constants';
 import { checkChart, type HelmMode } from '../../core/chart-check';
@@ -15,22 +15,23 @@ import type { HelmCrdsExecutorSchema } from '../helm-crds/schema';
 import { kustomizeOutputFile, kustomizeSafety } from '../kustomize-build/executor';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
 import { siblingTargetOptions } from '../shared/sibling-targets';
+import { batchOf, singleTask, type TaskLog } from '../shared/batch';
 import { TaskTiming } from '../shared/task-timing';
 import type { VerifyExecutorSchema } from './schema';
 
 /** The helm to render with, following the `helm` mode; undefined means compare the files unrendered. */
-function helmFor(mode: HelmMode, explicit: string | undefined, root: string): ToolCommand | undefined {
+function helmFor(mode: HelmMode, explicit: string | undefined, root: string, log: TaskLog): ToolCommand | undefined {
   if (mode === 'never') return undefined;
   try {
     return resolveHelm({ explicit, workspaceRoot: root });
   } catch (error) {
     if (mode === 'always' || !(error instanceof UserError) || explicit) throw error;
-    logger.info('helm not found: comparing the chart files without rendering (templated files are not verifiable). Set helm: "always" to require it.');
+    log.info('helm not found: comparing the chart files without rendering (templated files are not verifiable). Set helm: "always" to require it.');
     return undefined;
   }
 }
 
-export default async function verifyExecutor(options: VerifyExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+export async function verifyChart(options: VerifyExecutorSchema, context: ExecutorContext, log: TaskLog): Promise<boolean> {
   const timing = new TaskTiming();
   let rendered = false;
   try {
@@ -50,7 +51,7 @@ export default async function verifyExecutor(options: VerifyExecutorSchema, cont
       chartDirectory,
       displayChart: chart,
       selection: helmCrds.options,
-      helm: helmFor(options.helm ?? 'auto', options.helmBinary, context.root),
+      helm: helmFor(options.helm ?? 'auto', options.helmBinary, context.root, log),
       releaseName: options.releaseName ?? project,
       namespace: options.namespace,
       valuesFiles: (options.values ?? []).map((file) => resolveInWorkspace(context.root, file, 'values')),
@@ -68,31 +69,31 @@ export default async function verifyExecutor(options: VerifyExecutorSchema, cont
     writeFileAtomically(resolveInWorkspace(context.root, reportFile, 'report'), `${JSON.stringify(json, null, 2)}\n`);
 
     const how = result.rendered ? `rendered with helm template --namespace ${result.namespace}` : 'chart files, not rendered';
-    logger.info(`verify ${chart} (${how}) against kustomize build ${build.options.kustomization}`);
+    log.info(`verify ${chart} (${how}) against kustomize build ${build.options.kustomization}`);
     if (options.format === 'json') {
-      console.log(JSON.stringify(json, null, 2));
+      log.info(JSON.stringify(json, null, 2));
     } else {
-      const print = json.result === 'in-sync' ? logger.info : logger.error;
+      const print = json.result === 'in-sync' ? log.info : log.error;
       print(formatVerificationReport(result.report));
       for (const finding of result.findings) {
-        (finding.level === 'error' ? logger.error : logger.warn)(`${finding.level}: ${finding.crd}${finding.path ? ` ${finding.path}` : ''}: ${finding.message}`);
+        (finding.level === 'error' ? log.error : log.warn)(`${finding.level}: ${finding.crd}${finding.path ? ` ${finding.path}` : ''}: ${finding.message}`);
       }
-      if (result.ignoredPaths.length > 0) logger.info(`ignored paths: ${result.ignoredPaths.join(', ')}`);
-      if (options.format === 'github') for (const line of toGithubAnnotations(result.report, reportContext)) console.log(line);
+      if (result.ignoredPaths.length > 0) log.info(`ignored paths: ${result.ignoredPaths.join(', ')}`);
+      if (options.format === 'github') for (const line of toGithubAnnotations(result.report, reportContext)) log.info(line);
     }
-    if (json.result === 'in-sync') return { success: true };
+    if (json.result === 'in-sync') return true;
     const drifted = result.report.crds.filter((verdict) => DRIFT_STATUSES.includes(verdict.status)).length;
-    logger.error(
+    log.error(
       json.result === 'drift'
         ? `${chart} does not match Kustomize (${summaryLine(result.report)}; ${drifted} CRD(s) to fix). Run \`nx run ${project}:${helmCrds.target}\` to regenerate the chart's CRDs, or fix the hand-maintained files listed above.`
         : `${chart} matches Kustomize, but a CRD breaks a rule listed above; fix its source in ${build.options.kustomization}.`,
     );
-    return { success: false };
+    return false;
   } catch (error) {
-    logger.error(describeError(error));
-    return { success: false };
+    log.error(describeError(error));
+    return false;
   } finally {
-    logger.info(timing.summary(rendered ? ' (helm template included)' : ''));
+    log.info(timing.summary(rendered ? ' (helm template included)' : ''));
   }
 }
 
@@ -117,3 +118,8 @@ async function renderOverlay(overlay: string, build: KustomizeBuildExecutorSchem
   });
   return { name: overlay, documents: splitYamlDocuments(stream, `kustomize build ${overlay}`) };
 }
+
+export default singleTask(verifyChart);
+
+/** Nx's batch form: every ready task of this executor in one process (see batchOf). */
+export const batch = batchOf(verifyChart);

@@ -1,0 +1,87 @@
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { batchOf, type BatchTaskResult, type TaskRun } from './batch';
+
+function taskGraph(ids: string[], dependencies: Record<string, string[]> = {}): TaskGraph {
+  const tasks = Object.fromEntries(
+    ids.map((id) => {
+      const [project, target, configuration] = id.split(':');
+      return [id, { id, target: { project, target, configuration }, overrides: {}, outputs: [], parallelism: true }];
+    }),
+  );
+  return {
+    roots: ids.filter((id) => !dependencies[id]?.length),
+    tasks,
+    dependencies: Object.fromEntries(ids.map((id) => [id, (dependencies[id] ?? []).map((dependency) => ({ id: dependency }))])),
+    continuousDependencies: {},
+  } as unknown as TaskGraph;
+}
+
+const context = { root: '/workspace', cwd: '/workspace', isVerbose: false } as ExecutorContext;
+
+async function collect(results: AsyncGenerator<BatchTaskResult>): Promise<BatchTaskResult[]> {
+  const collected: BatchTaskResult[] = [];
+  for await (const result of results) collected.push(result);
+  return collected;
+}
+
+describe('batchOf', () => {
+  it('runs each task with its own options, context and captured output', async () => {
+    const run: TaskRun<{ say: string }> = async (options, taskContext, log) => {
+      log.info(`${taskContext.projectName}:${taskContext.targetName}:${taskContext.configurationName ?? '-'} says ${options.say}`);
+      log.error('and an error line');
+      return taskContext.projectName !== 'b';
+    };
+    const results = await collect(batchOf(run)(taskGraph(['a:build', 'b:build:check']), { 'a:build': { say: 'hi' }, 'b:build:check': { say: 'ho' } }, {}, context));
+    const byTask = Object.fromEntries(results.map(({ task, result }) => [task, result]));
+    assert.equal(byTask['a:build'].success, true);
+    assert.equal(byTask['a:build'].terminalOutput, 'a:build:- says hi\nand an error line\n');
+    assert.equal(byTask['b:build:check'].success, false);
+    assert.equal(byTask['b:build:check'].terminalOutput, 'b:build:check says ho\nand an error line\n');
+  });
+
+  it('runs at most `concurrency` tasks at once and reports each as it finishes', async () => {
+    let running = 0;
+    let most = 0;
+    const run: TaskRun<{ ms: number }> = async (options) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, options.ms));
+      running--;
+      return true;
+    };
+    const ids = ['a:t', 'b:t', 'c:t', 'd:t'];
+    const inputs = { 'a:t': { ms: 60 }, 'b:t': { ms: 10 }, 'c:t': { ms: 10 }, 'd:t': { ms: 10 } };
+    const results = await collect(batchOf(run, 2)(taskGraph(ids), inputs, {}, context));
+    assert.equal(most, 2);
+    assert.deepEqual(results.map((result) => result.task), ['b:t', 'c:t', 'd:t', 'a:t']);
+  });
+
+  it('runs a task after the batch tasks it depends on, and not at all when one failed', async () => {
+    const order: string[] = [];
+    const run: TaskRun<Record<string, never>> = async (_options, taskContext) => {
+      order.push(taskContext.projectName!);
+      return taskContext.projectName !== 'broken';
+    };
+    const graph = taskGraph(['late:t', 'early:t', 'broken:t', 'blocked:t'], { 'late:t': ['early:t', 'outside:t'], 'blocked:t': ['broken:t'] });
+    const results = await collect(batchOf(run)(graph, {}, {}, context));
+    assert.ok(order.indexOf('early') < order.indexOf('late'), order.join(' '));
+    assert.ok(!order.includes('blocked'));
+    const blocked = results.find((result) => result.task === 'blocked:t')!.result;
+    assert.equal(blocked.success, false);
+    assert.equal(blocked.terminalOutput, 'Not run: broken:t failed.\n');
+  });
+
+  it('turns a task that throws into a failed task with the error, and goes on with the others', async () => {
+    const run: TaskRun<Record<string, never>> = async (_options, taskContext) => {
+      if (taskContext.projectName === 'a') throw new Error('boom');
+      return true;
+    };
+    const results = await collect(batchOf(run)(taskGraph(['a:t', 'b:t']), {}, {}, context));
+    const a = results.find((result) => result.task === 'a:t')!.result;
+    assert.equal(a.success, false);
+    assert.match(a.terminalOutput, /^Error: boom/);
+    assert.equal(results.find((result) => result.task === 'b:t')!.result.success, true);
+  });
+});
