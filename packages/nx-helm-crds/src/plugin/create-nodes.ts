@@ -143,11 +143,18 @@ function hashFiles(workspaceRoot: string, files: readonly string[]): string {
   return hash.digest('hex');
 }
 
-/** A project.json beside the chart keeps its own name and target options (Nx merges our targets into it). */
+/**
+ * A project.json beside the chart keeps its own name and target options (Nx merges our targets into it). One
+ * that is not valid JSON is left to Nx's own project.json plugin, which names the file and the error.
+ */
 function readProjectJson(workspaceRoot: string, chart: string): { name?: unknown; targets?: Record<string, unknown> } | undefined {
   const projectJson = join(workspaceRoot, chart, 'project.json');
   if (!existsSync(projectJson)) return undefined;
-  return JSON.parse(readFileSync(projectJson, 'utf8')) as { name?: unknown; targets?: Record<string, unknown> };
+  try {
+    return JSON.parse(readFileSync(projectJson, 'utf8')) as { name?: unknown; targets?: Record<string, unknown> };
+  } catch {
+    return undefined;
+  }
 }
 
 function chartName(workspaceRoot: string, chartFile: string): string {
