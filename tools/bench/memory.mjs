@@ -2,7 +2,7 @@
 /**
  * Peak memory of each task's process against the size of the kustomize output it reads.
  *
- *   node tools/bench/memory.mjs [--sizes 1,2,4] [--out tools/bench/results-memory.json]
+ *   node tools/bench/memory.mjs [--sizes 1,2,4] [--out tools/bench/results-memory.json (default)]
  *
  * Generates the 6-chart benchmark workload (tools/bench/generate-workload.mjs, seed 1: 4 operators of ~2.5 MB
  * of CRDs each), adds one kustomization per size n that includes the first n operators (so ~2.5 MB, ~5 MB,
@@ -19,7 +19,7 @@ import { REPO_ROOT, generateWorkload } from './generate-workload.mjs';
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const sizes = option('--sizes', '1,2,4').split(',').map(Number);
-const out = option('--out', undefined);
+const out = option('--out', join(REPO_ROOT, 'tools/bench/results-memory.json'));
 const kubectl = process.env.NX_HELM_CRDS_KUSTOMIZE ?? join(REPO_ROOT, '.tools/bin/kubectl');
 
 const root = mkdtempSync(join(os.tmpdir(), 'nx-helm-crds-memory-'));
@@ -69,7 +69,7 @@ try {
   for (const [target, fit] of Object.entries(fits)) {
     console.log(`  ${target.padEnd(16)} ${fit.points.map((point) => `${point.outputMb} MB -> ${point.peakRssMb} MB`).join(', ')}; +${fit.mbPerMbOfYaml} MB per MB of YAML`);
   }
-  if (out) writeFileSync(out, `${JSON.stringify({ command: `node tools/bench/memory.mjs ${args.join(' ')}`.trim(), date: new Date().toISOString(), node: process.version, fits }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ command: `node tools/bench/memory.mjs ${args.join(' ')}`.trim(), date: new Date().toISOString(), node: process.version, fits }, null, 2)}\n`);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
