@@ -2,7 +2,7 @@ import type { TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
 import { crdDirectory } from '../core/chart-sync';
 import { EXECUTORS, FINGERPRINT_COMMAND, defaultOutputPath } from '../constants';
-import type { ChartCrdsConfig, RemoteResourcePolicy, TargetNames } from './plugin-options';
+import { chartOptionsFor, type ChartCrdsConfig, type RemoteResourcePolicy, type TargetNames } from './plugin-options';
 
 export interface ChartTargetsRequest {
   /** Workspace-relative chart directory; also the project root. */
@@ -50,22 +50,7 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
   const remote = request.remoteReferences.length > 0;
   const uncached = remote && request.remoteResources === 'uncached';
   const buildTarget = request.sharedBuildProject ? `${request.sharedBuildProject}:${names.kustomizeBuild}` : undefined;
-  const helmCrdsOptions = definedOnly({
-      chart,
-      placement: config.placement,
-      directory: config.directory,
-      fileName: config.fileName,
-      include: config.include,
-      exclude: config.exclude,
-      unmanaged: config.unmanaged,
-      allowEmpty: config.allowEmpty,
-      namespaceTemplate: config.namespaceTemplate,
-      installValue: config.installValue,
-      keep: config.keep,
-      sharedGuard: config.sharedGuard,
-      allowCrdRemoval: config.allowCrdRemoval,
-      buildTarget,
-  });
+  const helmCrdsOptions = definedOnly({ chart, ...chartOptionsFor(config, 'helm-crds'), buildTarget });
   const verifyOptions = definedOnly({ ...config.verify, helmBinary: request.helm });
   const tools = toolsFingerprint(request.kustomize, request.helm);
   const kustomizationFiles = request.kustomizationFiles.map((file) => `{workspaceRoot}/${file}`);
@@ -171,16 +156,7 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
  * and safety switches) produce the same output, so the plugin gives them one build.
  */
 export function kustomizeBuildOptions(config: ChartCrdsConfig, kustomize: string | undefined, uncached: boolean): Record<string, unknown> {
-  return definedOnly({
-    kustomization: config.kustomization,
-    kustomize,
-    args: config.args,
-    enableHelm: config.enableHelm,
-    enableAlphaPlugins: config.enableAlphaPlugins,
-    enableExec: config.enableExec,
-    loadRestrictor: config.loadRestrictor,
-    allowRemoteResources: uncached ? true : undefined,
-  });
+  return definedOnly({ ...chartOptionsFor(config, 'kustomize-build'), kustomize, allowRemoteResources: uncached ? true : undefined });
 }
 
 /** Options as Nx shows them: only those set. */

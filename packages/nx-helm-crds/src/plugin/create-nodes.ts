@@ -1,12 +1,13 @@
 import { createNodesFromFiles, type CreateNodes, type CreateNodesContext, type CreateNodesResult } from '@nx/devkit';
 import { PluginCache, hashObject, workspaceDataDirectory } from '@nx/devkit/internal';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { UserError } from '../core/errors';
 import { readKustomizationGraph, type KustomizationGraph } from '../core/kustomization-graph';
 import { chartTargets, kustomizeBuildOptions } from './chart-targets';
+import { pluginEntryIndex, readExecutorSchemas, validatePluginOptions, type WorkspaceView } from './options-validation';
 import { normalizeChartDirectory, targetNames, type ChartCrdsConfig, type NxHelmCrdsPluginOptions } from './plugin-options';
 
 export const CHART_GLOB = '**/Chart.yaml';
@@ -25,6 +26,7 @@ interface CachedGraph {
 export const createNodes: CreateNodes<NxHelmCrdsPluginOptions> = [
   CHART_GLOB,
   async (chartFiles, options, context) => {
+    validatePluginOptions(options, readExecutorSchemas(), workspaceView(context.workspaceRoot, chartFiles), pluginEntryIndex(context.nxJsonConfiguration.plugins, options));
     const cache = new PluginCache<CachedGraph>(join(workspaceDataDirectory, `nx-helm-crds-${hashObject(options ?? {})}.json`));
     const charts = configuredCharts(chartFiles, options, context.workspaceRoot);
     try {
@@ -34,6 +36,16 @@ export const createNodes: CreateNodes<NxHelmCrdsPluginOptions> = [
     }
   },
 ];
+
+function workspaceView(workspaceRoot: string, chartFiles: readonly string[]): WorkspaceView {
+  return {
+    kind: (path) => {
+      const stats = statSync(join(workspaceRoot, path), { throwIfNoEntry: false });
+      return !stats ? 'missing' : stats.isDirectory() ? 'directory' : 'file';
+    },
+    chartDirectories: chartFiles.map((file) => dirname(file)),
+  };
+}
 
 interface ConfiguredChart {
   readonly chart: string;

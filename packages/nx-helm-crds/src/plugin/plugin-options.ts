@@ -24,9 +24,56 @@ export interface ChartCrdsConfig {
   readonly installValue?: string;
   readonly keep?: boolean;
   readonly sharedGuard?: boolean;
+  /** The data-loss guard (see the helm-crds executor): the revision it compares with, or switched off. */
+  readonly previousRevision?: string;
+  readonly skipDataLossGuard?: boolean;
   readonly allowCrdRemoval?: boolean;
   /** Options of the verify target (helm rendering, ignore paths, reference overlay, report format). */
   readonly verify?: ChartVerifyConfig;
+}
+
+/** The executors whose options a chart entry sets; their schema.json files declare those options. */
+export type OptionExecutor = 'kustomize-build' | 'helm-crds' | 'verify';
+
+/**
+ * Which executor each chart option belongs to: its type and meaning come from that executor's schema.json
+ * (the plugin validates against it), and the inferred target of that executor receives it. `satisfies`
+ * keeps this in step with ChartCrdsConfig; a unit test keeps it in step with the schemas.
+ */
+export const CHART_OPTION_EXECUTORS = {
+  kustomization: 'kustomize-build',
+  args: 'kustomize-build',
+  enableHelm: 'kustomize-build',
+  enableAlphaPlugins: 'kustomize-build',
+  enableExec: 'kustomize-build',
+  loadRestrictor: 'kustomize-build',
+  placement: 'helm-crds',
+  directory: 'helm-crds',
+  fileName: 'helm-crds',
+  include: 'helm-crds',
+  exclude: 'helm-crds',
+  unmanaged: 'helm-crds',
+  allowEmpty: 'helm-crds',
+  namespaceTemplate: 'helm-crds',
+  installValue: 'helm-crds',
+  keep: 'helm-crds',
+  sharedGuard: 'helm-crds',
+  previousRevision: 'helm-crds',
+  skipDataLossGuard: 'helm-crds',
+  allowCrdRemoval: 'helm-crds',
+  verify: 'verify',
+} as const satisfies Record<keyof ChartCrdsConfig, OptionExecutor>;
+
+/** verify options the plugin sets itself (helmBinary from the plugin's `helm`), so a chart's `verify` cannot. */
+export const PLUGIN_SET_VERIFY_OPTIONS = ['helmBinary', 'helmCrdsTarget'] as const;
+
+/** The chart options that go to one executor's target, those set only, in a fixed order (charts with equal options share a build). */
+export function chartOptionsFor(config: ChartCrdsConfig, executor: Exclude<OptionExecutor, 'verify'>): Record<string, unknown> {
+  return Object.fromEntries(
+    (Object.keys(CHART_OPTION_EXECUTORS) as (keyof ChartCrdsConfig)[])
+      .filter((key) => CHART_OPTION_EXECUTORS[key] === executor && config[key] !== undefined)
+      .map((key) => [key, config[key]]),
+  );
 }
 
 export interface ChartVerifyConfig {
@@ -40,6 +87,8 @@ export interface ChartVerifyConfig {
   /** A full overlay (e.g. config/default) whose Service and Certificate the CRDs must point at; its files become inputs. */
   readonly referenceOverlay?: string;
   readonly format?: 'text' | 'json' | 'github';
+  /** Workspace-relative JSON report file (never inside a chart). */
+  readonly report?: string;
 }
 
 export interface TargetNames {
@@ -51,7 +100,8 @@ export interface TargetNames {
 }
 
 /** What a kustomization that references remote resources (URLs, git repos) does to its target. */
-export type RemoteResourcePolicy = 'fail' | 'uncached';
+export const REMOTE_RESOURCE_POLICIES = ['fail', 'uncached'] as const;
+export type RemoteResourcePolicy = (typeof REMOTE_RESOURCE_POLICIES)[number];
 
 /** Options of the `nx-helm-crds` entry in nx.json `plugins`. */
 export interface NxHelmCrdsPluginOptions {

@@ -14,6 +14,7 @@ export interface HelmCrdsExecutorSchema {
   keep?: boolean;
   sharedGuard?: boolean;
   previousRevision?: string;
+  skipDataLossGuard?: boolean;
   allowCrdRemoval?: boolean;
   allowEmpty?: boolean;
 }

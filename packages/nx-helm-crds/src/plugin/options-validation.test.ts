@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatSchemaPath } from '../core/json-schema';
+import { UserError } from '../core/errors';
+import { pluginEntryIndex, pluginOptionsProblems, pluginOptionsSchema, readExecutorSchemas, validatePluginOptions, type WorkspaceView } from './options-validation';
+import { CHART_OPTION_EXECUTORS, chartOptionsFor } from './plugin-options';
+
+const schemas = readExecutorSchemas();
+
+/** A workspace with two charts (and a folder without Chart.yaml). */
+const workspace: WorkspaceView = {
+  kind: (path) =>
+    ['charts/operator', 'charts/operator-full', 'charts/empty', 'config/crd'].includes(path)
+      ? 'directory'
+      : ['charts/operator/Chart.yaml', 'charts/operator-full/Chart.yaml', 'charts/ignored/Chart.yaml', 'README.md'].includes(path)
+        ? 'file'
+        : path === 'charts/ignored'
+          ? 'directory'
+          : 'missing',
+  chartDirectories: ['charts/operator', 'charts/operator-full'],
+};
+
+const problems = (options: unknown) => pluginOptionsProblems(options, schemas, workspace).map((problem) => `${formatSchemaPath('options', problem.path)}: ${problem.message}`);
+
+describe('plugin options schema', () => {
+  it('every chart option is declared by the schema.json of the executor it belongs to', () => {
+    for (const [key, executor] of Object.entries(CHART_OPTION_EXECUTORS)) {
+      if (key === 'verify') continue;
+      assert.ok(schemas[executor].properties?.[key], `chart option ${key} has no property in src/executors/${executor}/schema.json`);
+    }
+  });
+
+  it('takes each chart option type from that schema, so they are declared once', () => {
+    const chart = pluginOptionsSchema(schemas).properties!.charts.additionalProperties as { properties: Record<string, unknown>; required: string[] };
+    assert.deepEqual(chart.properties.placement, schemas['helm-crds'].properties!.placement);
+    assert.deepEqual(chart.properties.loadRestrictor, schemas['kustomize-build'].properties!.loadRestrictor);
+    assert.deepEqual(chart.required, ['kustomization']);
+    assert.deepEqual(Object.keys((chart.properties.verify as { properties: object }).properties).sort(), ['format', 'helm', 'ignore', 'namespace', 'referenceOverlay', 'releaseName', 'report', 'set', 'values']);
+  });
+
+  it('fails loudly when a chart option loses its schema property', () => {
+    const { placement: _placement, ...rest } = schemas['helm-crds'].properties!;
+    assert.throws(() => pluginOptionsSchema({ ...schemas, 'helm-crds': { ...schemas['helm-crds'], properties: rest } }), /plugin option placement has no property in the helm-crds executor's schema\.json/);
+  });
+
+  it('passes each chart option to its own executor only', () => {
+    const config = { kustomization: 'config/crd', placement: 'templates', keep: true, enableHelm: true, previousRevision: 'origin/main', verify: { format: 'json' } } as const;
+    assert.deepEqual(chartOptionsFor(config, 'kustomize-build'), { kustomization: 'config/crd', enableHelm: true });
+    assert.deepEqual(chartOptionsFor(config, 'helm-crds'), { placement: 'templates', keep: true, previousRevision: 'origin/main' });
+  });
+});
+
+describe('pluginOptionsProblems', () => {
+  it('accepts valid options, and none at all', () => {
+    assert.deepEqual(problems(undefined), []);
+    assert.deepEqual(
+      problems({
+        charts: { 'charts/operator': { kustomization: 'config/crd' }, './charts/operator-full/': { kustomization: 'config/crd', placement: 'templates', verify: { format: 'github' } } },
+        targetNames: { crds: 'sync-crds' },
+        kustomize: 'kustomize',
+        helm: 'helm',
+        remoteResources: 'uncached',
+      }),
+      [],
+    );
+  });
+
+  it('names wrong types, unknown keys (with the closest known key) and bad values by their path', () => {
+    assert.deepEqual(problems({ charts: { 'charts/operator': { kustomization: 42, placment: 'crds', verify: { format: 'yaml' } } }, kustomise: 'x', remoteResources: 'maybe' }), [
+      'options.charts["charts/operator"].kustomization: expected string, got 42',
+      'options.charts["charts/operator"].placment: unknown key; did you mean "placement"?',
+      'options.charts["charts/operator"].verify.format: "yaml" is not one of "text", "json", "github"',
+      'options.kustomise: unknown key; did you mean "kustomize"?',
+      'options.remoteResources: "maybe" is not one of "fail", "uncached"',
+    ]);
+  });
+
+  it('refuses charts as an array, and a chart entry that is a string or empty', () => {
+    assert.deepEqual(problems({ charts: ['charts/operator'] }), ['options.charts: expected object, got an array']);
+    assert.deepEqual(problems({ charts: { 'charts/operator': 'config/crd', 'charts/operator-full': {} } }), [
+      'options.charts["charts/operator"]: expected object, got "config/crd"',
+      'options.charts["charts/operator-full"].kustomization: required',
+    ]);
+  });
+
+  it('refuses options the plugin sets itself inside a chart', () => {
+    assert.deepEqual(problems({ charts: { 'charts/operator': { kustomization: 'k', chart: 'x', kustomize: 'k', verify: { helmBinary: 'h' } } } }), [
+      'options.charts["charts/operator"].chart: unknown key',
+      'options.charts["charts/operator"].kustomize: unknown key',
+      'options.charts["charts/operator"].verify.helmBinary: unknown key',
+    ]);
+  });
+
+  it('names a chart directory that is missing, a file, has no Chart.yaml or is invisible to Nx, with the closest chart', () => {
+    const entry = { kustomization: 'config/crd' };
+    assert.deepEqual(problems({ charts: { 'charts/operater': entry, 'README.md': entry, 'charts/empty': entry, 'charts/ignored': entry } }), [
+      'options.charts["charts/operater"]: the chart directory charts/operater does not exist, so no project is created for it. Did you mean "charts/operator"? (the closest directory with a Chart.yaml)',
+      'options.charts["README.md"]: README.md is a file, not a chart directory. Did you mean "charts/operator"? (the closest directory with a Chart.yaml)',
+      'options.charts["charts/empty"]: charts/empty has no Chart.yaml, so it is not a Helm chart and no project is created for it. Did you mean "charts/operator"? (the closest directory with a Chart.yaml)',
+      'options.charts["charts/ignored"]: Nx does not see charts/ignored/Chart.yaml (ignored by .gitignore or .nxignore, or left out by this plugin entry\'s include/exclude), so no project is created for it.',
+    ]);
+  });
+
+  it('refuses a key naming Chart.yaml, the same chart twice, and paths outside the workspace', () => {
+    const entry = { kustomization: 'config/crd' };
+    assert.deepEqual(problems({ charts: { 'charts/operator/Chart.yaml': entry, 'charts/operator': entry, './charts/operator/': entry, '../elsewhere': entry, '/abs/chart': entry } }), [
+      'options.charts["charts/operator/Chart.yaml"]: names the chart\'s Chart.yaml file; the key is the chart directory: "charts/operator".',
+      'options.charts["./charts/operator/"]: is the same chart directory as charts["charts/operator"]; give each chart one entry.',
+      'options.charts["../elsewhere"]: a chart directory must be relative to the workspace root and inside it, e.g. "charts/my-operator".',
+      'options.charts["/abs/chart"]: a chart directory must be relative to the workspace root and inside it, e.g. "charts/my-operator".',
+    ]);
+  });
+
+  it('refuses target names that clash (with each other or a default), are empty or contain ":"', () => {
+    assert.deepEqual(problems({ targetNames: { helmCrds: 'crds' } }), [
+      'options.targetNames.helmCrds: "crds" is also the name of the crds target (its default); two targets cannot share a name (one would replace the other), so give each its own.',
+    ]);
+    assert.deepEqual(problems({ targetNames: { helmCrds: 'x', verify: 'x', watch: ' ', crds: 'a:b', kustomizeBuild: 3 } }), [
+      'options.targetNames.kustomizeBuild: expected string, got 3',
+      'options.targetNames.helmCrds: "x" is also the name of the verify target (targetNames.verify); two targets cannot share a name (one would replace the other), so give each its own.',
+      'options.targetNames.verify: "x" is also the name of the helmCrds target (targetNames.helmCrds); two targets cannot share a name (one would replace the other), so give each its own.',
+      'options.targetNames.crds: "a:b": \':\' separates project, target and configuration in Nx; choose a name without it.',
+      'options.targetNames.watch: a target name cannot be empty.',
+    ]);
+    assert.deepEqual(problems({ targetNames: { crds: 'verify', verify: 'check' } }), []);
+  });
+});
+
+describe('validatePluginOptions', () => {
+  it('throws one UserError listing every problem by its nx.json path', () => {
+    const plugins = ['@nx/js', { plugin: 'nx-helm-crds', options: { charts: {} } }, { plugin: 'nx-helm-crds', options: { kustomise: 'k' } }];
+    const options = { kustomise: 'k' };
+    assert.equal(pluginEntryIndex(plugins, options), 2);
+    assert.equal(pluginEntryIndex(['./tools/local-plugin.js', { plugin: './dist/index.js', options }], options), 1);
+    assert.equal(pluginEntryIndex(undefined, options), undefined);
+    assert.throws(
+      () => validatePluginOptions(options, schemas, workspace, 2),
+      (error: unknown) =>
+        error instanceof UserError &&
+        error.message.includes('Invalid nx-helm-crds plugin options in nx.json') &&
+        error.message.includes('\n  - nx.json › plugins[2].options.kustomise: unknown key; did you mean "kustomize"?'),
+    );
+    assert.doesNotThrow(() => validatePluginOptions({ charts: {} }, schemas, workspace, 1));
+  });
+});
