@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { posix } from 'node:path';
+import { UserError } from './errors';
 
 export interface RevisionFile {
   /** Chart-relative path. */
@@ -10,15 +11,37 @@ export interface RevisionFile {
 const MANIFEST = /\.(ya?ml|json|tpl)$/i;
 const MAX_BUFFER = 512 * 1024 * 1024;
 
+/** How to carry on when the revision cannot be read: the options a user has, in every such error. */
+const FIXES = 'set previousRevision to a revision that exists, or set skipDataLossGuard: true to run without the guard (it then cannot tell that helm upgrade would delete a CRD).';
+
 /**
- * The chart's manifest files as committed at `revision`, or undefined when there is nothing to compare with
- * (not a git repository, no such revision, or the chart did not exist then). Two git processes whatever the
- * chart's size: one lists the blobs, one prints them all.
+ * The chart's manifest files as committed at `revision`: none when the chart did not exist then (or nothing
+ * is committed yet on the current branch, for the default `HEAD`), undefined when the workspace is not in a
+ * git repository. A revision that does not exist or cannot be read is an error, never a silent skip: the
+ * guard would otherwise let a CRD deletion through. Three or four git processes whatever the chart's size.
  */
 export function chartFilesAtRevision(workspaceRoot: string, chart: string, revision: string): RevisionFile[] | undefined {
-  const git = (args: string[], input?: string) => spawnSync('git', args, { cwd: workspaceRoot, input, maxBuffer: MAX_BUFFER });
-  const listing = git(['ls-tree', '-r', '-z', revision, '--', `${chart}/`]);
-  if (listing.status !== 0) return undefined;
+  // Git's messages in English: "not a git repository" is recognised by its text.
+  const git = (args: string[], input?: string) => spawnSync('git', args, { cwd: workspaceRoot, input, maxBuffer: MAX_BUFFER, env: { ...process.env, LC_ALL: 'C' } });
+  const failure = (result: ReturnType<typeof git>) => result.error?.message ?? (result.stderr.toString('utf8').trim() || `exit code ${result.status}`);
+  if (revision === '' || revision.startsWith('-')) throw new UserError(`previousRevision "${revision}" is not a git revision: ${FIXES}`);
+  const repository = git(['rev-parse', '--is-inside-work-tree']);
+  if (repository.status !== 0 && /not a git repository/i.test(repository.stderr?.toString('utf8') ?? '')) return undefined;
+  if (repository.status !== 0) {
+    throw new UserError(`The data-loss guard cannot run git in ${workspaceRoot} to read previousRevision "${revision}" (${failure(repository)}). Install git or fix the repository, or ${FIXES}`);
+  }
+  const commit = git(['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]);
+  if (commit.status !== 0) {
+    if (revision === 'HEAD' && git(['symbolic-ref', '--quiet', 'HEAD']).status === 0) return [];
+    throw new UserError(
+      `previousRevision "${revision}" does not exist in this git repository (or is not a commit), so the data-loss guard cannot compare the chart with it. ` +
+        `Fetch it (a shallow or single-branch clone lacks other branches and tags: git fetch, or actions/checkout with fetch-depth: 0), or ${FIXES}`,
+    );
+  }
+  const unreadable = (result: ReturnType<typeof git>) =>
+    new UserError(`The data-loss guard cannot read ${chart} at previousRevision "${revision}" (${failure(result)}): ${FIXES}`);
+  const listing = git(['ls-tree', '-r', '-z', commit.stdout.toString('utf8').trim(), '--', `${chart}/`]);
+  if (listing.status !== 0) throw unreadable(listing);
   // `<mode> blob <object>\t<path>` entries, NUL-separated (paths are not quoted).
   const blobs = listing.stdout
     .toString('utf8')
@@ -26,9 +49,9 @@ export function chartFilesAtRevision(workspaceRoot: string, chart: string, revis
     .map((entry) => /^\d+ blob (\w+)\t(.*)$/s.exec(entry))
     .filter((match): match is RegExpExecArray => match !== null && MANIFEST.test(match[2]))
     .map(([, object, path]) => ({ object, path }));
-  if (blobs.length === 0) return undefined;
+  if (blobs.length === 0) return [];
   const contents = git(['cat-file', '--batch'], blobs.map((blob) => `${blob.object}\n`).join(''));
-  if (contents.status !== 0) return undefined;
+  if (contents.status !== 0) throw unreadable(contents);
   return readBatch(contents.stdout, blobs.length).map((text, index) => ({ path: posix.relative(chart, blobs[index].path), text }));
 }
 

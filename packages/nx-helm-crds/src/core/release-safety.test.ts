@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { crdYaml } from '../testing/crd-fixtures';
 import { chartFilesAtRevision } from './git-revision';
-import { releasedCrds, upgradeFindings } from './release-safety';
+import { UserError } from './errors';
+import { checkUpgrade, releasedCrds, upgradeFindings } from './release-safety';
 
 const widgets = crdYaml('widgets', 'example.io');
 const kept = crdYaml('gadgets', 'example.io', '  annotations:\n    helm.sh/resource-policy: keep\n');
@@ -50,33 +51,73 @@ describe('upgradeFindings', () => {
   });
 });
 
+/** Runs `test` in a fresh temp folder (not yet a git repository), removed afterwards. */
+async function inTempFolder(test: (repo: { root: string; write(path: string, text: string): void; git(...args: string[]): void }) => unknown): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-git-'));
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root, stdio: 'ignore' });
+  try {
+    await test({ root, write, git });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 describe('chartFilesAtRevision', () => {
-  it('reads the committed chart files, and nothing outside a repository', () => {
-    const root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-git-'));
-    try {
-      assert.equal(chartFilesAtRevision(root, 'charts/op', 'HEAD'), undefined);
-      const write = (path: string, text: string) => {
-        mkdirSync(dirname(join(root, path)), { recursive: true });
-        writeFileSync(join(root, path), text);
-      };
-      write('charts/op/Chart.yaml', 'apiVersion: v2\nname: op\nversion: 0.1.0\n');
-      write('charts/op/templates/crd.yaml', widgets);
-      write('charts/op/README.md', '# op\n');
-      write('charts/op/crds/caf\u00e9 widgets.yaml', 'description: "multi-byte \u00e9\u{1F680}"\n');
-      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root, stdio: 'ignore' });
-      git('init', '-q');
-      git('add', '-A');
-      git('commit', '-q', '-m', 'chart');
-      write('charts/op/templates/crd.yaml', 'changed after the commit\n');
-      const files = chartFilesAtRevision(root, 'charts/op', 'HEAD');
-      assert.deepEqual(files, [
+  it('reads the committed chart files', () =>
+    inTempFolder((repo) => {
+      repo.write('charts/op/Chart.yaml', 'apiVersion: v2\nname: op\nversion: 0.1.0\n');
+      repo.write('charts/op/templates/crd.yaml', widgets);
+      repo.write('charts/op/README.md', '# op\n');
+      repo.write('charts/op/crds/caf\u00e9 widgets.yaml', 'description: "multi-byte \u00e9\u{1F680}"\n');
+      repo.git('init', '-q');
+      repo.git('add', '-A');
+      repo.git('commit', '-q', '-m', 'chart');
+      repo.write('charts/op/templates/crd.yaml', 'changed after the commit\n');
+      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), [
         { path: 'Chart.yaml', text: 'apiVersion: v2\nname: op\nversion: 0.1.0\n' },
         { path: 'crds/caf\u00e9 widgets.yaml', text: 'description: "multi-byte \u00e9\u{1F680}"\n' },
         { path: 'templates/crd.yaml', text: widgets },
       ]);
-      assert.equal(chartFilesAtRevision(root, 'charts/op', 'no-such-revision'), undefined);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/new', 'HEAD'), [], 'a chart that did not exist at the revision has no committed files');
+    }));
+
+  it('refuses a revision that does not exist or is not one, naming it and the skip option', () =>
+    inTempFolder((repo) => {
+      repo.write('charts/op/Chart.yaml', 'apiVersion: v2\nname: op\nversion: 0.1.0\n');
+      repo.git('init', '-q');
+      repo.git('add', '-A');
+      repo.git('commit', '-q', '-m', 'chart');
+      assert.throws(
+        () => chartFilesAtRevision(repo.root, 'charts/op', 'origin/main'),
+        (error: unknown) =>
+          error instanceof UserError &&
+          /previousRevision "origin\/main" does not exist in this git repository/.test(error.message) &&
+          /git fetch/.test(error.message) &&
+          /skipDataLossGuard: true/.test(error.message),
+      );
+      assert.throws(() => chartFilesAtRevision(repo.root, 'charts/op', '--output=x'), /previousRevision "--output=x" is not a git revision/);
+      assert.throws(() => chartFilesAtRevision(repo.root, 'charts/op', 'HEAD:charts'), /previousRevision "HEAD:charts" does not exist in this git repository \(or is not a commit\)/);
+    }));
+
+  it('has nothing to compare on a branch without commits, and outside a repository', () =>
+    inTempFolder((repo) => {
+      assert.equal(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), undefined);
+      assert.equal(chartFilesAtRevision(repo.root, 'charts/op', 'origin/main'), undefined);
+      repo.git('init', '-q');
+      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), []);
+      assert.throws(() => chartFilesAtRevision(repo.root, 'charts/op', 'main~1'), /does not exist/);
+    }));
+});
+
+describe('checkUpgrade', () => {
+  it('says why it did not compare: skipped on request, or outside a repository', () =>
+    inTempFolder(async (repo) => {
+      const request = { workspaceRoot: repo.root, chart: 'charts/op', chartDirectory: join(repo.root, 'charts/op'), plan: { writes: [], prunes: [], unchanged: [], providedElsewhere: [] }, revision: 'HEAD', allowCrdRemoval: false, candidates: [] };
+      assert.deepEqual(await checkUpgrade({ ...request, skip: true }), { skipped: 'skipDataLossGuard is set: a CRD that helm upgrade would delete (one the chart stops rendering from templates/) is not detected.' });
+      assert.match((await checkUpgrade({ ...request, skip: false }) as { skipped: string }).skipped, /^the workspace is not in a git repository, so there is no chart committed at HEAD to compare with/);
+    }));
 });

@@ -75,16 +75,26 @@ export interface UpgradeCheckRequest {
   readonly plan: ChartPlan;
   readonly revision: string;
   readonly allowCrdRemoval: boolean;
+  /** The user switched the guard off (skipDataLossGuard). */
+  readonly skip: boolean;
   /** CRD names to look for in templated files (the Kustomize CRDs). */
   readonly candidates: readonly string[];
 }
 
-/** Compares the chart the plan produces with the one committed at the revision; undefined when there is none. */
-export async function checkUpgrade(request: UpgradeCheckRequest): Promise<SanityFinding[] | undefined> {
+/** The guard's findings, or why it did not compare (always said: a silent skip would hide a CRD deletion). */
+export type UpgradeCheck = { readonly findings: SanityFinding[] } | { readonly skipped: string };
+
+/**
+ * Compares the chart the plan produces with the one committed at the revision. Only an explicit skip or a
+ * workspace outside git skips it; a revision that cannot be read throws (see chartFilesAtRevision).
+ */
+export async function checkUpgrade(request: UpgradeCheckRequest): Promise<UpgradeCheck> {
+  const consequence = 'a CRD that helm upgrade would delete (one the chart stops rendering from templates/) is not detected';
+  if (request.skip) return { skipped: `skipDataLossGuard is set: ${consequence}.` };
   const committed = chartFilesAtRevision(request.workspaceRoot, request.chart, request.revision);
-  if (!committed) return undefined;
+  if (!committed) return { skipped: `the workspace is not in a git repository, so there is no chart committed at ${request.revision} to compare with: ${consequence}.` };
   const before = releasedCrds(committed, request.candidates);
   const candidates = [...new Set([...request.candidates, ...before.map((crd) => crd.name)])];
   const after = releasedCrds(filesAfterPlan(request.chartDirectory, request.plan), candidates);
-  return upgradeFindings(before, after, request.allowCrdRemoval, request.revision);
+  return { findings: upgradeFindings(before, after, request.allowCrdRemoval, request.revision) };
 }

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import { writeFileAtomically } from '../../core/atomic-files';
 import { planChangesChart, type ChartPlan } from '../../core/chart-plan';
 import { applyChartPlan, planChartUpdate, readKustomizeCrds, requireChart, selectCrds } from '../../core/chart-sync';
+import { resolveOutputPath } from '../../core/output-paths';
 import { checkUpgrade } from '../../core/release-safety';
 import { DEFAULT_FILE_NAME_PATTERN } from '../../core/crd';
 import { isUnmanaged } from '../../core/crd-selection';
@@ -35,6 +36,8 @@ export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: E
     const allCrds = readKustomizeCrds(resolveInWorkspace(context.root, outputFile, 'outputFile'), outputFile, build.options.kustomization);
     const crds = selectCrds(allCrds, options, source, options.allowEmpty ?? false);
     const check = options.check ?? false;
+    const reportFile = check ? options.checkReport : defaultOutputPath(project, `${context.targetName}.json`);
+    const reportPath = reportFile === undefined ? undefined : resolveOutputPath(context.root, reportFile, 'checkReport');
     const plan = planChartUpdate({
       crds,
       chartDirectory,
@@ -52,12 +55,15 @@ export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: E
       plan,
       revision,
       allowCrdRemoval: options.allowCrdRemoval ?? false,
+      skip: options.skipDataLossGuard ?? false,
       candidates: allCrds.map((crd) => crd.name),
     });
-    for (const finding of upgrade ?? []) {
+    if ('skipped' in upgrade) log.warn(`warning: data-loss guard skipped: ${upgrade.skipped}`);
+    const findings = 'findings' in upgrade ? upgrade.findings : [];
+    for (const finding of findings) {
       (finding.level === 'error' ? log.error : log.warn)(`${finding.level}: ${finding.crd} ${finding.message}`);
     }
-    if (upgrade?.some((finding) => finding.level === 'error')) {
+    if (findings.some((finding) => finding.level === 'error')) {
       log.error(`Nothing was written: the chart would lose CRDs on helm upgrade (compared with ${revision}; previousRevision sets the revision).`);
       return false;
     }
@@ -68,8 +74,7 @@ export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: E
     if (leftAlone.length > 0) log.info(`  unmanaged, left alone: ${leftAlone.join(', ')}`);
 
     const report = JSON.stringify({ chart: options.chart, kustomization: build.options.kustomization, check, ...plan, writes: plan.writes.map(({ content: _content, ...write }) => write) }, null, 2);
-    const reportFile = check ? options.checkReport : defaultOutputPath(project, `${context.targetName}.json`);
-    if (reportFile) writeFileAtomically(resolveInWorkspace(context.root, reportFile, 'checkReport'), `${report}\n`);
+    if (reportPath) writeFileAtomically(reportPath, `${report}\n`);
 
     if (check && planChangesChart(plan)) {
       log.error(

@@ -3,6 +3,7 @@ import { writeFileAtomically } from '../../core/atomic-files';
 import { UserError, describeError } from '../../core/errors';
 import { readKustomizationGraph, requireKustomizationFile, type KustomizationGraph } from '../../core/kustomization-graph';
 import { kustomizeBuild, safetyFlags, type KustomizeSafety } from '../../core/kustomize';
+import { resolveOutputPath } from '../../core/output-paths';
 import { resolveKustomize } from '../../core/tool-resolution';
 import { displayPath, requireDirectory, resolveInWorkspace } from '../../core/workspace-paths';
 import { defaultOutputPath } from '../../constants';
@@ -52,7 +53,7 @@ export async function buildKustomization(options: KustomizeBuildExecutorSchema, 
     requireDirectory(directory, 'The kustomization directory', 'Set the kustomization option to the folder that holds kustomization.yaml.', options.kustomization);
     requireKustomizationFile(directory, options.kustomization);
     const outputFile = kustomizeOutputFile(options, context.projectName!);
-    const outputPath = resolveInWorkspace(context.root, outputFile, 'outputFile');
+    const outputPath = resolveOutputPath(context.root, outputFile, 'outputFile');
     refuseRemoteResources(context.root, options);
     const kustomize = resolveKustomize({ explicit: options.kustomize, workspaceRoot: context.root });
     log.info(`kustomize build ${options.kustomization} (${[displayPath(context.root, kustomize.file), ...kustomize.args].join(' ')}, from ${kustomize.origin})`);

@@ -6,6 +6,7 @@ import { requireChart } from '../../core/chart-sync';
 import { DRIFT_STATUSES, formatVerificationReport, summaryLine } from '../../core/chart-verification';
 import { UserError, describeError } from '../../core/errors';
 import { kustomizeBuild } from '../../core/kustomize';
+import { resolveOutputPath } from '../../core/output-paths';
 import { resolveHelm, resolveKustomize, type ToolCommand } from '../../core/tool-resolution';
 import { toGithubAnnotations, toJsonReport } from '../../core/verification-output';
 import { writeFileAtomically } from '../../core/atomic-files';
@@ -41,6 +42,8 @@ export async function verifyChart(options: VerifyExecutorSchema, context: Execut
     const chart = helmCrds.options.chart;
     const chartDirectory = resolveInWorkspace(context.root, chart, 'chart');
     requireChart(chartDirectory, chart);
+    const reportFile = options.report ?? defaultOutputPath(project, `${context.targetName}.json`);
+    const reportPath = resolveOutputPath(context.root, reportFile, 'report');
     const outputFile = kustomizeOutputFile(build.options, build.project);
     const kustomizeSource = `the output of kustomize build ${build.options.kustomization} (${outputFile})`;
     const kustomizeDocuments = splitYamlDocuments(readKustomizeOutput(resolveInWorkspace(context.root, outputFile, 'outputFile'), outputFile), kustomizeSource);
@@ -65,8 +68,7 @@ export async function verifyChart(options: VerifyExecutorSchema, context: Execut
     rendered = result.rendered;
     const reportContext = { chart, kustomization: build.options.kustomization, rendered: result.rendered, ignoredPaths: result.ignoredPaths, findings: result.findings };
     const json = toJsonReport(result.report, reportContext);
-    const reportFile = options.report ?? defaultOutputPath(project, `${context.targetName}.json`);
-    writeFileAtomically(resolveInWorkspace(context.root, reportFile, 'report'), `${JSON.stringify(json, null, 2)}\n`);
+    writeFileAtomically(reportPath, `${JSON.stringify(json, null, 2)}\n`);
 
     const how = result.rendered ? `rendered with helm template --namespace ${result.namespace}` : 'chart files, not rendered';
     log.info(`verify ${chart} (${how}) against kustomize build ${build.options.kustomization}`);
