@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { posix } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, posix, resolve } from 'node:path';
 import { UserError } from './errors';
 
 export interface RevisionFile {
@@ -27,6 +28,8 @@ export function chartFilesAtRevision(workspaceRoot: string, chart: string, revis
   if (revision === '' || revision.startsWith('-')) throw new UserError(`previousRevision "${revision}" is not a git revision: ${FIXES}`);
   const repository = git(['rev-parse', '--is-inside-work-tree']);
   if (repository.status !== 0 && /not a git repository/i.test(repository.stderr?.toString('utf8') ?? '')) return undefined;
+  // Without git, only a tree with no .git above it is known not to be a repository.
+  if (repository.error && !process.env.GIT_DIR && !insideGitCheckout(workspaceRoot)) return undefined;
   if (repository.status !== 0) {
     throw new UserError(`The data-loss guard cannot run git in ${workspaceRoot} to read previousRevision "${revision}" (${failure(repository)}). Install git or fix the repository, or ${FIXES}`);
   }
@@ -53,6 +56,13 @@ export function chartFilesAtRevision(workspaceRoot: string, chart: string, revis
   const contents = git(['cat-file', '--batch'], blobs.map((blob) => `${blob.object}\n`).join(''));
   if (contents.status !== 0) throw unreadable(contents);
   return readBatch(contents.stdout, blobs.length).map((text, index) => ({ path: posix.relative(chart, blobs[index].path), text }));
+}
+
+function insideGitCheckout(directory: string): boolean {
+  for (let current = resolve(directory); ; current = dirname(current)) {
+    if (existsSync(join(current, '.git'))) return true;
+    if (dirname(current) === current) return false;
+  }
 }
 
 /** Splits `git cat-file --batch` output: a `<object> blob <size>` line, the content, a newline, per object. */

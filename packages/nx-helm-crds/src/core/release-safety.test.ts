@@ -111,6 +111,19 @@ describe('chartFilesAtRevision', () => {
       assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), []);
       assert.throws(() => chartFilesAtRevision(repo.root, 'charts/op', 'main~1'), /does not exist/);
     }));
+
+  it('without git on PATH, skips only outside a git checkout', () =>
+    inTempFolder((repo) => {
+      const path = process.env.PATH;
+      process.env.PATH = join(repo.root, 'no-bin');
+      try {
+        assert.equal(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), undefined);
+        repo.write('.git/HEAD', 'ref: refs/heads/main\n');
+        assert.throws(() => chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), /The data-loss guard cannot run git in .* to read previousRevision "HEAD" \(spawnSync git ENOENT\)\. Install git .*skipDataLossGuard: true/);
+      } finally {
+        process.env.PATH = path;
+      }
+    }));
 });
 
 describe('checkUpgrade', () => {
