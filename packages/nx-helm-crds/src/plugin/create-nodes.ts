@@ -96,6 +96,7 @@ function chartProject(configured: ConfiguredChart | undefined, options: NxHelmCr
             ? kustomizationGraphOrFallback(context.workspaceRoot, config.verify.referenceOverlay, cache).files
             : undefined,
           remoteResources: options?.remoteResources ?? 'fail',
+          unreadableInputs: options?.unreadableInputs ?? 'fail',
           sharedBuildProject,
         }),
       },

@@ -53,6 +53,9 @@ export interface TargetNames {
 /** What a kustomization that references remote resources (URLs, git repos) does to its target. */
 export type RemoteResourcePolicy = 'fail' | 'uncached';
 
+/** What a kustomization whose input files cannot be read (e.g. a base outside the workspace) does to its target. */
+export type UnreadableInputsPolicy = 'fail' | 'uncached';
+
 /** Options of the `nx-helm-crds` entry in nx.json `plugins`. */
 export interface NxHelmCrdsPluginOptions {
   /** Chart directory (workspace-relative, holding Chart.yaml) → where its CRDs come from. */
@@ -65,6 +68,8 @@ export interface NxHelmCrdsPluginOptions {
   readonly helm?: string;
   /** `fail` (default): refuse remote resources; `uncached`: build them, but never cache the result. */
   readonly remoteResources?: RemoteResourcePolicy;
+  /** `fail` (default): a kustomization whose input files cannot be read fails to build; `uncached`: build it, never cached. */
+  readonly unreadableInputs?: UnreadableInputsPolicy;
 }
 
 export const DEFAULT_TARGET_NAMES: TargetNames = {
