@@ -124,7 +124,7 @@ describe('checkExtraArgs', () => {
   });
 
   it('refuses flags outside the allow-list, such as kubectl client flags, listing the accepted ones', () => {
-    for (const args of [['--kubeconfig', 'x'], ['--profile=cpu', '--profile-output=/tmp/profile'], ['-v=3'], ['--help'], ['--enable-star'], ['-h'], ['---enable-helm']]) {
+    for (const args of [['--kubeconfig', 'x'], ['--profile=cpu', '--profile-output=/tmp/profile'], ['-v=3'], ['--help'], ['--enable-star'], ['-h'], ['---enable-helm'], ['--constructor'], ['--__proto__']]) {
       assert.throws(
         () => checkExtraArgs(args, { enableHelm: true, enableAlphaPlugins: true, enableExec: true, loadRestrictor: 'none' }),
         userError(/which nx-helm-crds does not pass to Kustomize\. Accepted in args: --reorder, .*--enable-helm \(with enableHelm\).*\. Remove it from args\.$/),

@@ -72,6 +72,11 @@ const FLAG_RULES: Readonly<Record<string, FlagRule>> = {
   output: { boolean: false, redirectsOutput: true },
 };
 
+/** The rule of a flag, by long name (own keys only: `--constructor` is not a flag). */
+function ruleOf(name: string): FlagRule | undefined {
+  return Object.hasOwn(FLAG_RULES, name) ? FLAG_RULES[name] : undefined;
+}
+
 /** Single-letter shorthands of the flags above. */
 const SHORTHANDS: Readonly<Record<string, string>> = { e: 'env', o: 'output' };
 
@@ -107,15 +112,15 @@ export interface ParsedFlag {
  * Reads `args` the way cobra/pflag does (kubectl's WordSepNormalizeFunc included): `--flag`, `--flag=value`,
  * `--flag value` (for flags that take a value), `_` as `-` in long names, shorthands `-e value`, `-evalue`,
  * `-e=value` and grouped boolean shorthands. A flag it does not know ends the list (whether it takes a value,
- * and so what the next argument is, is unknown); anything that is not a flag (an argument after `--` included) is refused: Kustomize builds one directory,
- * the kustomization option's.
+ * and so what the next argument is, is unknown). Anything that is not a flag (an argument after `--` included)
+ * is refused: Kustomize builds one directory, the kustomization option's.
  */
 export function parseKustomizeFlags(args: readonly string[]): ParsedFlag[] {
   const flags: ParsedFlag[] = [];
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
     const valueAt = (name: string, inline: string | undefined): [string | undefined, string] => {
-      if (inline !== undefined || FLAG_RULES[name]?.boolean !== false) return [inline, arg];
+      if (inline !== undefined || ruleOf(name)?.boolean !== false) return [inline, arg];
       if (index + 1 >= args.length) throw new UserError(`args ${JSON.stringify(args)}: ${arg} needs a value.`);
       index++;
       return [args[index], `${arg} ${args[index]}`];
@@ -125,19 +130,19 @@ export function parseKustomizeFlags(args: readonly string[]): ParsedFlag[] {
       const name = (equals === -1 ? arg.slice(2) : arg.slice(2, equals)).replace(/_/g, '-');
       const [value, written] = valueAt(name, equals === -1 ? undefined : arg.slice(equals + 1));
       flags.push({ name, value, arg, written });
-      if (!FLAG_RULES[name]) return flags;
+      if (!ruleOf(name)) return flags;
     } else if (arg.startsWith('-') && arg.length > 1 && arg !== '--') {
       // Grouped shorthands: each letter is a flag until one that takes a value, which takes the rest.
       for (let position = 1; position < arg.length; position++) {
         const name = SHORTHANDS[arg[position]] ?? `-${arg[position]}`;
         const rest = arg.slice(position + 1);
-        if (FLAG_RULES[name]?.boolean === false && rest !== '') {
+        if (ruleOf(name)?.boolean === false && rest !== '') {
           flags.push({ name, value: rest.startsWith('=') ? rest.slice(1) : rest, arg, written: arg });
           break;
         }
         const [value, written] = rest === '' ? valueAt(name, undefined) : [undefined, arg];
         flags.push({ name, value, arg, written });
-        if (!FLAG_RULES[name]) return flags;
+        if (!ruleOf(name)) return flags;
       }
     } else {
       throw new UserError(
@@ -150,7 +155,7 @@ export function parseKustomizeFlags(args: readonly string[]): ParsedFlag[] {
 }
 
 const ACCEPTED_FLAGS = Object.keys(FLAG_RULES)
-  .filter((name) => !FLAG_RULES[name].redirectsOutput)
+  .filter((name) => !ruleOf(name).redirectsOutput)
   .map((name) => `--${name}${FLAG_RULES[name].option ? ` (with ${FLAG_RULES[name].option})` : ''}`)
   .join(', ');
 
@@ -161,7 +166,7 @@ const ACCEPTED_FLAGS = Object.keys(FLAG_RULES)
  */
 export function checkExtraArgs(extraArgs: readonly string[], safety: KustomizeSafety): void {
   for (const flag of parseKustomizeFlags(extraArgs)) {
-    const rule = FLAG_RULES[flag.name];
+    const rule = ruleOf(flag.name);
     if (!rule) {
       throw new UserError(
         `args ${JSON.stringify(extraArgs)} contain ${flag.written}, which nx-helm-crds does not pass to Kustomize. ` +
