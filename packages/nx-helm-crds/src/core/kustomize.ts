@@ -154,9 +154,9 @@ export function parseKustomizeFlags(args: readonly string[]): ParsedFlag[] {
   return flags;
 }
 
-const ACCEPTED_FLAGS = Object.keys(FLAG_RULES)
-  .filter((name) => !ruleOf(name).redirectsOutput)
-  .map((name) => `--${name}${FLAG_RULES[name].option ? ` (with ${FLAG_RULES[name].option})` : ''}`)
+const ACCEPTED_FLAGS = Object.entries(FLAG_RULES)
+  .filter(([, rule]) => !rule.redirectsOutput)
+  .map(([name, rule]) => `--${name}${rule.option ? ` (with ${rule.option})` : ''}`)
   .join(', ');
 
 /**
