@@ -163,10 +163,12 @@ const CASES: Record<string, Case> = {
     check: (_workspace, _chart, output) => assert.doesNotMatch(output, /[ \t]+\nFix the kustomization/, "Kustomize's error is trimmed"),
   },
   'kustomize-fails-missing-resource': {
-    title: 'Kustomize fails on a missing resource file: its own error is shown',
+    title: 'a missing resource file fails the build with the input graph error (naming the file and field) before Kustomize runs',
     chart: { kustomization: 'kustomizations/missing-resource' },
     fails: 'kustomize-build',
-    messages: [/kustomize build of kustomizations\/missing-resource failed: .*exited with code 1\.\n/, /no-such-file\.yaml/, /Fix the kustomization in kustomizations\/missing-resource/],
+    messages: [
+      /The kustomization kustomizations\/missing-resource is not built: its input files could not be read: kustomizations\/missing-resource\/kustomization\.yaml: resources\[1\] "no-such-file\.yaml" does not exist \(looked for kustomizations\/missing-resource\/no-such-file\.yaml\)\./,
+    ],
   },
   'kustomize-not-installed': {
     title: 'the configured kustomize is not installed: says how to install or configure one',

@@ -57,12 +57,19 @@ describe('kustomize resolution and failures', () => {
   it("a broken kustomization fails with kustomize's own error and the kustomization path; the chart is untouched", () => {
     const chartBefore = workspace.read(`${CHART_CRDS}/serving.example.io_trainedmodels.yaml`);
     const kustomization = workspace.read(KUSTOMIZATION);
-    workspace.write(KUSTOMIZATION, kustomization.replace('- bases/serving.example.io_trainedmodels.yaml', '- bases/serving.example.io_missing.yaml'));
+    // A patch of a CRD that no resource defines: the input graph reads fine, Kustomize refuses it.
+    workspace.write(
+      KUSTOMIZATION,
+      kustomization.replace(
+        '- path: patches/webhook_in_trainedmodels.yaml',
+        '- path: patches/webhook_in_trainedmodels.yaml\n- patch: |-\n    apiVersion: apiextensions.k8s.io/v1\n    kind: CustomResourceDefinition\n    metadata:\n      name: missings.serving.example.io',
+      ),
+    );
     try {
       const result = workspace.nx(['run', 'chart:crds']);
       assert.notEqual(result.status, 0, result.output);
       assert.match(result.output, /kustomize build of examples\/operator\/config\/crd failed: .*kubectl kustomize .*exited with code 1/);
-      assert.match(result.output, /serving\.example\.io_missing\.yaml/, "kustomize's own message is shown");
+      assert.match(result.output, /missings\.serving\.example\.io/, "kustomize's own message is shown");
       assert.match(result.output, /Fix the kustomization in examples\/operator\/config\/crd/);
       assert.equal(workspace.read(`${CHART_CRDS}/serving.example.io_trainedmodels.yaml`), chartBefore);
     } finally {

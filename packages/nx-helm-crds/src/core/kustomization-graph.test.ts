@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { UserError } from './errors';
-import { isGitRepositoryReference, readKustomizationGraph, type KustomizationGraph } from './kustomization-graph';
+import { graphSourcesFingerprint, isGitRepositoryReference, readKustomizationGraph, type KustomizationGraph } from './kustomization-graph';
 
 const repoRoot = join(__dirname, '../../../..');
 const kubectl = join(repoRoot, '.tools/bin/kubectl');
@@ -828,3 +828,116 @@ function kitchenSink(): Record<string, string> {
     'component/README.md': '# not read\n',
   };
 }
+
+describe('readKustomizationGraph: sources, for caching the graph', () => {
+  /** A kustomization with a generator config, a transformer config, a component and a Helm chart folder. */
+  function sourcesWorkspace(): string {
+    return workspace({
+      'app/kustomization.yaml': yaml('resources:', '- cm.yaml', 'components:', '- ../component', 'generators:', '- generator.yaml', 'transformers:', '- transformer.yaml', 'helmCharts:', '- name: demo'),
+      'app/cm.yaml': configMap('cm'),
+      'app/generator.yaml': yaml('apiVersion: builtin', 'kind: ConfigMapGenerator', 'metadata: {name: generated}', 'files:', '- data/a.txt'),
+      'app/transformer.yaml': yaml('apiVersion: builtin', 'kind: PatchTransformer', 'metadata: {name: patcher}', 'path: patch-a.yaml'),
+      'app/data/a.txt': 'a\n',
+      'app/data/b.txt': 'b\n',
+      'app/patch-a.yaml': configMap('cm'),
+      'app/patch-b.yaml': configMap('cm'),
+      'app/charts/demo/Chart.yaml': yaml('apiVersion: v2', 'name: demo', 'version: 0.1.0'),
+      'component/kustomization.yaml': yaml('apiVersion: kustomize.config.k8s.io/v1alpha1', 'kind: Component'),
+    });
+  }
+  const unchanged = (root: string, graph: KustomizationGraph) => graphSourcesFingerprint(root, graph.sources) === graph.sourcesFingerprint;
+
+  it('reports the files it parsed, the folders it listed and the paths it looked up', () => {
+    const graph = readKustomizationGraph(sourcesWorkspace(), 'app');
+    assert.deepEqual(graph.sources.parsed, ['app/generator.yaml', 'app/kustomization.yaml', 'app/transformer.yaml', 'component/kustomization.yaml']);
+    assert.deepEqual(graph.sources.listed, ['app/charts/demo']);
+    for (const path of ['app/cm.yaml', 'app/data/a.txt', 'app/patch-a.yaml', 'app/charts', 'app/charts/demo', 'component', 'app/kustomization.yml', 'app/Kustomization']) {
+      assert.ok(graph.sources.probed.includes(path), `${path} is probed: ${graph.sources.probed.join(', ')}`);
+    }
+  });
+
+  it('keeps its fingerprint while nothing it read changes, even when the content of a file it only names does', () => {
+    const root = sourcesWorkspace();
+    const graph = readKustomizationGraph(root, 'app');
+    assert.ok(unchanged(root, graph));
+    writeFileSync(join(root, 'app/data/a.txt'), 'edited\n');
+    writeFileSync(join(root, 'app/unrelated.yaml'), configMap('unrelated'));
+    assert.ok(unchanged(root, graph));
+  });
+
+  /** A change, and what the graph read again shows (none: reading it again fails). */
+  const changes: [string, (root: string) => void, ((graph: KustomizationGraph) => void)?][] = [
+    [
+      'a generator config names another file',
+      (root) => writeFileSync(join(root, 'app/generator.yaml'), yaml('apiVersion: builtin', 'kind: ConfigMapGenerator', 'metadata: {name: generated}', 'files:', '- data/b.txt')),
+      (graph) => assert.ok(graph.files.includes('app/data/b.txt') && !graph.files.includes('app/data/a.txt')),
+    ],
+    [
+      'a transformer config names another file',
+      (root) => writeFileSync(join(root, 'app/transformer.yaml'), yaml('apiVersion: builtin', 'kind: PatchTransformer', 'metadata: {name: patcher}', 'path: patch-b.yaml')),
+      (graph) => assert.ok(graph.files.includes('app/patch-b.yaml') && !graph.files.includes('app/patch-a.yaml')),
+    ],
+    [
+      'the Helm chart folder gains a file',
+      (root) => writeFileSync(join(root, 'app/charts/demo/values.yaml'), 'x: 1\n'),
+      (graph) => assert.ok(graph.files.includes('app/charts/demo/values.yaml')),
+    ],
+    [
+      'a component kustomization changes',
+      (root) => {
+        writeFileSync(join(root, 'component/kustomization.yaml'), yaml('apiVersion: kustomize.config.k8s.io/v1alpha1', 'kind: Component', 'patches:', '- path: p.yaml'));
+        writeFileSync(join(root, 'component/p.yaml'), configMap('cm'));
+      },
+      (graph) => assert.ok(graph.files.includes('component/p.yaml')),
+    ],
+    [
+      'a file resource becomes a kustomization directory',
+      (root) => {
+        rmSync(join(root, 'app/cm.yaml'));
+        mkdirSync(join(root, 'app/cm.yaml'));
+        writeFileSync(join(root, 'app/cm.yaml/kustomization.yaml'), yaml('resources:', '- cm.yaml'));
+        writeFileSync(join(root, 'app/cm.yaml/cm.yaml'), configMap('cm'));
+      },
+      (graph) => assert.ok(graph.files.includes('app/cm.yaml/kustomization.yaml')),
+    ],
+    [
+      'a resource is replaced by a symlink to another file',
+      (root) => {
+        rmSync(join(root, 'app/cm.yaml'));
+        symlinkSync('patch-b.yaml', join(root, 'app/cm.yaml'));
+      },
+      (graph) => assert.ok(graph.files.includes('app/patch-b.yaml')),
+    ],
+    [
+      'a second kustomization file appears',
+      (root) => writeFileSync(join(root, 'component/kustomization.yml'), yaml('kind: Component')),
+    ],
+  ];
+  for (const [change, apply, check] of changes) {
+    it(`changes its fingerprint when ${change}, and reading it again sees the change`, () => {
+      const root = sourcesWorkspace();
+      const graph = readKustomizationGraph(root, 'app');
+      apply(root);
+      assert.ok(!unchanged(root, graph), 'the fingerprint changed');
+      if (!check) {
+        assert.throws(() => readKustomizationGraph(root, 'app'), UserError);
+        return;
+      }
+      const reread = readKustomizationGraph(root, 'app');
+      check(reread);
+      assert.ok(unchanged(root, reread));
+    });
+  }
+
+  it('checks the sources of the example operator in a fraction of the time reading the graph takes', () => {
+    const root = copyOfOperatorExample();
+    const started = process.hrtime.bigint();
+    const graph = readKustomizationGraph(root, 'examples/operator/config/default');
+    const read = Number(process.hrtime.bigint() - started) / 1e6;
+    const checkStarted = process.hrtime.bigint();
+    for (let run = 0; run < 10; run++) assert.ok(unchanged(root, graph));
+    const check = Number(process.hrtime.bigint() - checkStarted) / 1e6 / 10;
+    console.log(`example config/default: graph read in ${read.toFixed(2)} ms, sources checked in ${check.toFixed(2)} ms`);
+    assert.ok(check < 50, `checking the sources took ${check} ms`);
+  });
+});

@@ -1,4 +1,5 @@
-import { lstatSync, readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { lstatSync, readFileSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { UserError } from './errors';
@@ -17,6 +18,20 @@ export interface KustomizationGraph {
   readonly remote: readonly RemoteReference[];
   /** Workspace-relative kustomization directories visited (root first). */
   readonly kustomizations: readonly string[];
+  /** What the graph was read from: reading it again gives the same graph as long as these are unchanged. */
+  readonly sources: GraphSources;
+  /** The fingerprint of the sources as they were when the graph was read (compare with graphSourcesFingerprint). */
+  readonly sourcesFingerprint: string;
+}
+
+/** Workspace-relative paths the graph depends on, by how it depends on them. */
+export interface GraphSources {
+  /** Files whose content was parsed: kustomization files, and plugin configuration files naming other files. */
+  readonly parsed: readonly string[];
+  /** Directories whose whole (recursive) listing was relied on: Helm chart folders, which helm reads whole. */
+  readonly listed: readonly string[];
+  /** Paths whose existence, type and symlink target were relied on: every path a field names, every kustomization file name tried. */
+  readonly probed: readonly string[];
 }
 
 export interface RemoteReference {
@@ -57,9 +72,94 @@ export function readKustomizationGraph(workspaceRoot: string, kustomizationDir: 
   }
   const walk: Walk = {
     root, realRoot: realpathSync(root), files: new Set(), remote: [], kustomizations: [], visited: new Map(), stack: [],
+    sources: { parsed: new Map(), listed: new Map(), probed: new Map() },
   };
   visitKustomization(walk, workspacePath(root, start), 'Kustomization', undefined);
-  return { files: [...walk.files].sort(), remote: walk.remote, kustomizations: walk.kustomizations };
+  const sources = Object.fromEntries(SOURCE_KINDS.map((kind) => [kind, [...walk.sources[kind].keys()].sort()])) as unknown as GraphSources;
+  return { files: [...walk.files].sort(), remote: walk.remote, kustomizations: walk.kustomizations, sources, sourcesFingerprint: fingerprint(walk.sources) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sources: what a cached graph must be checked against
+
+type SourceKind = keyof GraphSources;
+const SOURCE_KINDS: readonly SourceKind[] = ['parsed', 'listed', 'probed'];
+/** Per kind, path → signature of what was seen there. */
+type SourceSignatures = Record<SourceKind, Map<string, string>>;
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The fingerprint the sources have now, on disk: equal to a graph's `sourcesFingerprint` exactly when reading
+ * the graph again would read the same contents, listings and paths (so would give the same graph). It reads
+ * only the parsed files, lists only the listed folders and stats the probed paths, so it costs a fraction of
+ * reading the graph.
+ */
+export function graphSourcesFingerprint(workspaceRoot: string, sources: GraphSources): string {
+  const root = resolve(workspaceRoot);
+  const realRoot = realpathSync(root);
+  const signatures: SourceSignatures = {
+    parsed: new Map(sources.parsed.map((path) => [path, contentSignature(readIfFile(join(root, path)))])),
+    listed: new Map(sources.listed.map((dir) => [dir, listingSignature(root, listIfDirectory(join(root, dir)))])),
+    probed: new Map(sources.probed.map((path) => [path, probeSignature(root, realRoot, path)])),
+  };
+  return fingerprint(signatures);
+}
+
+function fingerprint(signatures: SourceSignatures): string {
+  const lines = SOURCE_KINDS.flatMap((kind) => [...signatures[kind]].map(([path, signature]) => `${kind} ${path} ${signature}`));
+  return sha256(lines.sort().join('\n'));
+}
+
+function contentSignature(text: string | undefined): string {
+  return text === undefined ? 'missing' : sha256(text);
+}
+
+function listingSignature(root: string, entries: readonly Dirent[] | undefined): string {
+  if (entries === undefined) return 'missing';
+  const lines = entries.map((entry) => `${entry.isDirectory() ? 'd' : entry.isSymbolicLink() ? 'l' : 'f'} ${workspacePath(root, join(entry.parentPath ?? entry.path, entry.name))}`);
+  return sha256(lines.sort().join('\n'));
+}
+
+/** Whether the path exists, what it is, where it really is, and the symlinks on the way (the walk relies on all four). */
+function probeSignature(root: string, realRoot: string, path: string): string {
+  const absolute = join(root, path);
+  try {
+    const stats = statSync(absolute, { throwIfNoEntry: false });
+    if (!stats) return 'missing';
+    const kind = stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other';
+    return `${kind} ${relative(realRoot, realpathSync(absolute))} ${symlinksAlong(root, path).join(',')}`;
+  } catch (error) {
+    return `error ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
+  }
+}
+
+function readIfFile(absolute: string): string | undefined {
+  try {
+    return readFileSync(absolute, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function listIfDirectory(absolute: string): Dirent[] | undefined {
+  try {
+    return readdirSync(absolute, { recursive: true, withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a file the graph depends on the content of. */
+function parseSource(walk: Walk, file: string): string {
+  const text = readFileSync(join(walk.root, file), 'utf8');
+  walk.sources.parsed.set(file, contentSignature(text));
+  return text;
+}
+
+/** Records that the graph depends on whether `path` exists and what it is. */
+function probe(walk: Walk, path: string): void {
+  if (!walk.sources.probed.has(path)) walk.sources.probed.set(path, probeSignature(walk.root, walk.realRoot, path));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -158,6 +258,7 @@ interface Walk {
   readonly visited: Map<string, VisitedKustomization>;
   /** Kustomization directories being read, outermost first: Kustomize refuses a base at or above any of them. */
   readonly stack: string[];
+  readonly sources: SourceSignatures;
 }
 
 interface VisitedKustomization {
@@ -247,6 +348,7 @@ function refuseCycle(walk: Walk, dir: string, referrer: Referrer | undefined): v
 }
 
 function findKustomizationFile(walk: Walk, dir: string, referrer: Referrer | undefined): string {
+  for (const name of KUSTOMIZATION_FILE_NAMES) probe(walk, posix.join(dir, name));
   const present = KUSTOMIZATION_FILE_NAMES.filter((name) => statSync(join(walk.root, dir, name), { throwIfNoEntry: false })?.isFile());
   const where = referrer ? `${referrer.site.file}: ${referrer.field} "${referrer.reference}" is the directory ${dir}, which` : dir;
   if (present.length === 0) {
@@ -263,7 +365,7 @@ function findKustomizationFile(walk: Walk, dir: string, referrer: Referrer | und
 
 function parseKustomization(walk: Walk, file: string): Fields {
   // Kustomize reads only the first YAML document of a kustomization file.
-  const [document] = splitYamlDocuments(readFileSync(join(walk.root, file), 'utf8'), file);
+  const [document] = splitYamlDocuments(parseSource(walk, file), file);
   const fields = document?.value ?? {};
   if (!isRecord(fields)) throw new UserError(`${file} is not a kustomization: expected a YAML mapping of fields.`);
   const unknown = Object.keys(fields).filter((field) => !KNOWN_FIELDS.has(field));
@@ -485,7 +587,9 @@ function readHelmChart(walk: Walk, site: Site, field: string, chart: Fields, key
 }
 
 function filesUnder(walk: Walk, dir: string): string[] {
-  return readdirSync(join(walk.root, dir), { recursive: true, withFileTypes: true })
+  const entries = readdirSync(join(walk.root, dir), { recursive: true, withFileTypes: true });
+  walk.sources.listed.set(dir, listingSignature(walk.root, entries));
+  return entries
     .filter((entry) => !entry.isDirectory())
     .map((entry) => workspacePath(walk.root, join(entry.parentPath ?? entry.path, entry.name)));
 }
@@ -506,7 +610,7 @@ function readPluginEntries(walk: Walk, site: Site, field: string, value: unknown
       continue;
     }
     for (const file of readResource(walk, site, where, reference)) {
-      const documents = splitYamlDocuments(readFileSync(join(walk.root, file), 'utf8'), file).map((document) => document.value);
+      const documents = splitYamlDocuments(parseSource(walk, file), file).map((document) => document.value);
       readBuiltinPluginConfigs(walk, site, `${where} (${file})`, documents);
     }
   }
@@ -588,16 +692,16 @@ function addFile(walk: Walk, local: ExistingPath): void {
 function existingLocal(walk: Walk, site: Site, field: string, reference: string): ExistingPath {
   const local = resolveLocal(walk, site, field, reference);
   if (!local.stats || local.real === undefined) throw missing(site, field, reference, local.path);
-  if (local.real !== local.path) for (const link of symlinksAlong(walk, local.path)) walk.files.add(link);
+  if (local.real !== local.path) for (const link of symlinksAlong(walk.root, local.path)) walk.files.add(link);
   return { ...local, stats: local.stats, real: local.real };
 }
 
 /** The symlinks among `path` and its parent directories (as written, not resolved), workspace-relative. */
-function symlinksAlong(walk: Walk, path: string): string[] {
+function symlinksAlong(root: string, path: string): string[] {
   const segments = path.split('/');
   return segments
     .map((_, index) => segments.slice(0, index + 1).join('/'))
-    .filter((prefix) => lstatSync(join(walk.root, prefix), { throwIfNoEntry: false })?.isSymbolicLink());
+    .filter((prefix) => lstatSync(join(root, prefix), { throwIfNoEntry: false })?.isSymbolicLink());
 }
 
 function resolveLocal(walk: Walk, site: Site, field: string, reference: string): LocalPath {
@@ -610,8 +714,10 @@ function resolveLocal(walk: Walk, site: Site, field: string, reference: string):
         'Nx can only cache a build whose inputs are inside the workspace: move or copy the file into the workspace.',
     );
   }
+  const path = workspacePath(walk.root, absolute);
+  probe(walk, path);
   const stats = statSync(absolute, { throwIfNoEntry: false });
-  return { path: workspacePath(walk.root, absolute), stats, real: stats && realWorkspacePath(walk, site, field, reference, absolute) };
+  return { path, stats, real: stats && realWorkspacePath(walk, site, field, reference, absolute) };
 }
 
 /**

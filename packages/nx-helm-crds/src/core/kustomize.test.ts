@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { UserError } from './errors';
-import { checkExtraArgs, kustomizeBuild, kustomizeBuildArgs, safetyFlags, trimLines, type KustomizeBuildRequest } from './kustomize';
+import { checkExtraArgs, kustomizeBuild, kustomizeBuildArgs, parseKustomizeFlags, safetyFlags, trimLines, type KustomizeBuildRequest } from './kustomize';
 import type { ToolCommand } from './tool-resolution';
 
 const KUBECTL: ToolCommand = { file: '/usr/bin/kubectl', args: ['kustomize'], origin: 'PATH' };
@@ -52,8 +53,8 @@ describe('kustomizeBuildArgs', () => {
   });
 
   it('keeps extra arguments as separate list items, whatever characters they hold', () => {
-    const tricky = ['--helm-command', '$(rm -rf /); echo `x` | y > z', "it's"];
-    assert.deepEqual(kustomizeBuildArgs(request({ extraArgs: tricky })), ['kustomize', '/ws/config/crd', ...tricky]);
+    const tricky = ['--helm-command', '$(rm -rf /); echo `x` | y > z', "--helm-kube-version=it's"];
+    assert.deepEqual(kustomizeBuildArgs(request({ enableHelm: true, extraArgs: tricky })), ['kustomize', '/ws/config/crd', '--enable-helm', ...tricky]);
   });
 });
 
@@ -62,11 +63,32 @@ describe('checkExtraArgs', () => {
     [['--enable-helm'], 'enableHelm: true'],
     [['--enable-helm=true'], 'enableHelm: true'],
     [['--enable-alpha-plugins'], 'enableAlphaPlugins: true'],
-    [['--enable-star'], 'enableAlphaPlugins: true'],
     [['--enable-exec'], 'enableExec: true'],
     [['--load-restrictor', 'LoadRestrictionsNone'], 'loadRestrictor: "none"'],
     [['--load-restrictor=LoadRestrictionsNone'], 'loadRestrictor: "none"'],
     [['--reorder', 'none', '--load-restrictor=none'], 'loadRestrictor: "none"'],
+    // kubectl reads `_` as `-` in flag names, and any true-ish value as true.
+    [['--enable_helm'], 'enableHelm: true'],
+    [['--enable_helm=true'], 'enableHelm: true'],
+    [['--enable-helm=1'], 'enableHelm: true'],
+    [['--enable-helm=yes'], 'enableHelm: true'],
+    [['--load_restrictor=LoadRestrictionsNone'], 'loadRestrictor: "none"'],
+    [['--load_restrictor', 'LoadRestrictionsNone'], 'loadRestrictor: "none"'],
+    [['--enable_alpha_plugins'], 'enableAlphaPlugins: true'],
+    [['--enable_exec'], 'enableExec: true'],
+    // The program run as helm, and how plugin functions run, are part of what the options allow.
+    [['--helm-command', './script.sh'], 'enableHelm: true'],
+    [['--helm_command=./script.sh'], 'enableHelm: true'],
+    [['-e', 'X=1'], 'enableAlphaPlugins: true'],
+    [['-eX=1'], 'enableAlphaPlugins: true'],
+    [['-e=X=1'], 'enableAlphaPlugins: true'],
+    // A single dash makes pflag read `-enable-helm` as `-e nable-helm`.
+    [['-enable-helm'], 'enableAlphaPlugins: true'],
+    [['--env=X=1'], 'enableAlphaPlugins: true'],
+    [['--mount', 'type=bind,src=/,dst=/host'], 'enableAlphaPlugins: true'],
+    [['--network'], 'enableAlphaPlugins: true'],
+    [['--network-name=host'], 'enableAlphaPlugins: true'],
+    [['--as-current-user'], 'enableAlphaPlugins: true'],
   ];
   for (const [args, option] of refused) {
     it(`refuses ${args.join(' ')} unless ${option} is set, naming the option`, () => {
@@ -78,7 +100,7 @@ describe('checkExtraArgs', () => {
   }
 
   it('accepts the same flags when their option is set', () => {
-    checkExtraArgs(['--enable-helm', '--enable-alpha-plugins', '--enable-star', '--enable-exec', '--load-restrictor', 'LoadRestrictionsNone'], {
+    checkExtraArgs(['--enable_helm', '--helm-command', './h', '--enable-alpha-plugins', '-e', 'X=1', '--mount=m', '--network', '--enable-exec', '--load-restrictor', 'LoadRestrictionsNone'], {
       enableHelm: true,
       enableAlphaPlugins: true,
       enableExec: true,
@@ -86,22 +108,128 @@ describe('checkExtraArgs', () => {
     });
   });
 
-  it('accepts flags that keep the defaults, and unrelated flags', () => {
-    checkExtraArgs(['--enable-helm=false', '--load-restrictor', 'LoadRestrictionsRootOnly', '--load-restrictor=LoadRestrictionsRootOnly', '--helm-command', 'helm', '-e', 'X=1'], {});
+  it('accepts flags that keep the defaults, and the flags that only change the rendering', () => {
+    checkExtraArgs(
+      [
+        '--enable-helm=false', '--enable_helm=F', '--load-restrictor', 'LoadRestrictionsRootOnly', '--load_restrictor=LoadRestrictionsRootOnly',
+        '--reorder', 'none', '--reorder=legacy', '--stack-trace', '--helm-debug', '--helm-api-versions', 'v1', '--helm_kube_version=1.30',
+        '--enable-managedby-label',
+      ],
+      {},
+    );
   });
 
   it('reads the value of --load-restrictor as a value, not as a flag', () => {
     assert.throws(() => checkExtraArgs(['--load-restrictor', '--enable-helm'], { enableHelm: true }), userError(/loadRestrictor: "none"/));
   });
 
+  it('refuses flags outside the allow-list, such as kubectl client flags, listing the accepted ones', () => {
+    for (const args of [['--kubeconfig', 'x'], ['--profile=cpu', '--profile-output=/tmp/profile'], ['-v=3'], ['--help'], ['--enable-star'], ['-h'], ['---enable-helm'], ['--constructor'], ['--__proto__']]) {
+      assert.throws(
+        () => checkExtraArgs(args, { enableHelm: true, enableAlphaPlugins: true, enableExec: true, loadRestrictor: 'none' }),
+        userError(/which nx-helm-crds does not pass to Kustomize\. Accepted in args: --reorder, .*--enable-helm \(with enableHelm\).*\. Remove it from args\.$/),
+        args.join(' '),
+      );
+    }
+  });
+
+  it('refuses arguments that are not flags: a second directory, anything after --, a boolean flag\'s separate value', () => {
+    for (const [args, extra] of [[['other-dir'], 'other-dir'], [['--', 'x'], '--'], [['--enable-helm', 'false'], 'false'], [['-'], '-']] as const) {
+      assert.throws(() => checkExtraArgs(args, { enableHelm: true }), userError(new RegExp(`hold "${extra}", which is not a flag: Kustomize builds one directory`)), args.join(' '));
+    }
+  });
+
+  it('refuses a value flag without its value', () => {
+    assert.throws(() => checkExtraArgs(['--reorder'], {}), userError(/args \["--reorder"\]: --reorder needs a value\./));
+  });
+
   it('refuses arguments that send the output elsewhere, pointing at outputFile', () => {
-    for (const args of [['-o', 'out.yaml'], ['--output', 'out.yaml'], ['--output=out.yaml'], ['-oout.yaml']]) {
+    for (const args of [['-o', 'out.yaml'], ['--output', 'out.yaml'], ['--output=out.yaml'], ['-oout.yaml'], ['-o=out.yaml']]) {
       assert.throws(() => checkExtraArgs(args, {}), userError(/redirect Kustomize's output .*Remove it and set the outputFile option instead/), args.join(' '));
     }
   });
 
   it('kustomizeBuildArgs applies the check', () => {
     assert.throws(() => kustomizeBuildArgs(request({ extraArgs: ['--enable-helm'] })), userError(/enableHelm: true/));
+  });
+});
+
+describe('parseKustomizeFlags', () => {
+  it('reads flags as pflag does: `_` as `-`, inline and separate values, shorthands', () => {
+    assert.deepEqual(
+      parseKustomizeFlags(['--enable_helm', '--helm_command', './h', '--reorder=none', '-eA=1', '-e', 'B=2', '-e=C=3']).map(({ name, value }) => [name, value]),
+      [['enable-helm', undefined], ['helm-command', './h'], ['reorder', 'none'], ['env', 'A=1'], ['env', 'B=2'], ['env', 'C=3']],
+    );
+  });
+});
+
+/**
+ * The guard is only as good as its reading of the arguments: these run the real `kubectl kustomize` to show it
+ * reads each refused spelling as the guarded flag (so the guard matters), and accepts each flag we allow.
+ */
+describe('checkExtraArgs cross-checked with kubectl kustomize', () => {
+  const kubectl = join(__dirname, '../../../../.tools/bin/kubectl');
+  const noKubectl = existsSync(kubectl) ? undefined : `${kubectl} is missing (run node tools/fetch-binaries.mjs)`;
+  let root: string;
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-flags-'));
+    const write = (path: string, content: string) => {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), content);
+    };
+    write('plain/kustomization.yaml', 'resources:\n- cm.yaml\n');
+    write('plain/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n');
+    write('helm/kustomization.yaml', 'helmCharts:\n- name: demo\n');
+    write('helm/charts/demo/Chart.yaml', 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
+    // Kustomize runs the helm command first as `helm version`: the script leaves a mark and stops there.
+    write('helm-command.sh', `#!/bin/sh\necho "$@" >> ${join(root, 'helm-ran')}\nexit 1\n`);
+    chmodSync(join(root, 'helm-command.sh'), 0o755);
+    write('outside.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: outside\n');
+    write('restricted/kustomization.yaml', 'resources:\n- ../outside.yaml\n');
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const kustomize = (dir: string, args: readonly string[]) => spawnSync(kubectl, ['kustomize', join(root, dir), ...args], { encoding: 'utf8' });
+
+  for (const args of [['--enable_helm', '--helm_command=HELM'], ['--enable-helm=1', '--helm-command', 'HELM'], ['--enable_helm=True', '--helm_command', 'HELM']]) {
+    it(`kubectl reads ${args.join(' ')} as --enable-helm and runs the helm command; the guard refuses it`, (t) => {
+      if (noKubectl) return t.skip(noKubectl);
+      rmSync(join(root, 'helm-ran'), { force: true });
+      const withScript = args.map((arg) => arg.replace('HELM', join(root, 'helm-command.sh')));
+      kustomize('helm', withScript);
+      assert.match(readFileSync(join(root, 'helm-ran'), 'utf8'), /version/);
+      assert.throws(() => checkExtraArgs(withScript, {}), userError(/`enableHelm: true`/));
+    });
+  }
+
+  for (const args of [['--load_restrictor=LoadRestrictionsNone'], ['--load_restrictor', 'LoadRestrictionsNone']]) {
+    it(`kubectl reads ${args.join(' ')} as lifting the load restrictor; the guard refuses it`, (t) => {
+      if (noKubectl) return t.skip(noKubectl);
+      assert.notEqual(kustomize('restricted', []).status, 0, 'the default restrictor refuses ../outside.yaml');
+      const lifted = kustomize('restricted', args);
+      assert.equal(lifted.status, 0, lifted.stderr);
+      assert.match(lifted.stdout, /name: outside/);
+      assert.throws(() => checkExtraArgs(args, {}), userError(/`loadRestrictor: "none"`/));
+    });
+  }
+
+  it('kubectl reads a boolean flag\'s separate value as a second directory, which the guard refuses too', (t) => {
+    if (noKubectl) return t.skip(noKubectl);
+    assert.match(kustomize('plain', ['--enable-helm', 'false']).stderr, /specify one path/);
+    assert.throws(() => checkExtraArgs(['--enable-helm', 'false'], {}), userError(/not a flag/));
+  });
+
+  it('kubectl accepts every flag the guard lets through without an option (--stack-trace is standalone kustomize\'s)', (t) => {
+    if (noKubectl) return t.skip(noKubectl);
+    const accepted = [
+      ['--reorder', 'none'], ['--reorder=legacy'], ['--helm-debug'], ['--helm-api-versions', 'v1'], ['--helm_kube_version=1.30.0'],
+      ['--enable-managedby-label'], ['--enable-helm=false'], ['--enable_helm=F'], ['--load-restrictor', 'LoadRestrictionsRootOnly'],
+    ];
+    for (const args of accepted) {
+      checkExtraArgs(args, {});
+      const result = kustomize('plain', args);
+      assert.equal(result.status, 0, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stdout, /name: plain/);
+    }
   });
 });
 

@@ -32,33 +32,53 @@ export function isKubectlKustomize(kustomize: ToolCommand): boolean {
   return kustomize.args[0] === 'kustomize';
 }
 
-interface GuardedFlag {
-  readonly flag: string;
-  /** The executor option that allows it. */
-  readonly option: keyof KustomizeSafety;
-  /** Whether the flag, with this value, loosens what Kustomize may do. */
-  readonly loosens: (value: string | undefined) => boolean;
-  readonly allowed: (safety: KustomizeSafety) => boolean;
-  readonly takesValue: boolean;
+/** How one flag of `kustomize build` / `kubectl kustomize` may appear in `args`. */
+interface FlagRule {
+  /** A boolean flag takes no separate value (`--flag` or `--flag=false`); any other flag takes one. */
+  readonly boolean: boolean;
+  /** The executor option that must be set before args may carry this flag (with a value that loosens). */
+  readonly option?: keyof KustomizeSafety;
+  /** For a gated value flag: whether this value keeps Kustomize's default, so needs no option. */
+  readonly harmless?: (value: string) => boolean;
+  /** Never accepted in args: Kustomize's output must reach us on standard output. */
+  readonly redirectsOutput?: boolean;
 }
 
-const enabling = (value: string | undefined) => value === undefined || value.toLowerCase() !== 'false';
+/**
+ * Every flag args may carry, by long name: the `kustomize build` and `kubectl kustomize` flags of Kustomize v5
+ * (kubectl's global client flags, such as --kubeconfig or --profile-output, are not among them). Flags that
+ * let Kustomize run programs, read more files or use the network need their option; the rest change only the
+ * rendering. Anything else is refused, so a new or misspelt flag cannot slip past the guard.
+ */
+const FLAG_RULES: Readonly<Record<string, FlagRule>> = {
+  reorder: { boolean: false },
+  'stack-trace': { boolean: true },
+  'enable-managedby-label': { boolean: true },
+  'helm-api-versions': { boolean: false },
+  'helm-kube-version': { boolean: false },
+  'helm-debug': { boolean: true },
+  'enable-helm': { boolean: true, option: 'enableHelm' },
+  // The program Kustomize runs as helm: a script in the workspace would run with every build.
+  'helm-command': { boolean: false, option: 'enableHelm' },
+  'enable-alpha-plugins': { boolean: true, option: 'enableAlphaPlugins' },
+  // How plugin functions run: their environment, mounts of host files, network and user.
+  env: { boolean: false, option: 'enableAlphaPlugins' },
+  mount: { boolean: false, option: 'enableAlphaPlugins' },
+  network: { boolean: true, option: 'enableAlphaPlugins' },
+  'network-name': { boolean: false, option: 'enableAlphaPlugins' },
+  'as-current-user': { boolean: true, option: 'enableAlphaPlugins' },
+  'enable-exec': { boolean: true, option: 'enableExec' },
+  'load-restrictor': { boolean: false, option: 'loadRestrictor', harmless: (value) => value === 'LoadRestrictionsRootOnly' },
+  output: { boolean: false, redirectsOutput: true },
+};
 
-/** Flags that switch off a Kustomize safety default: only their executor option may set them. */
-const GUARDED_FLAGS: readonly GuardedFlag[] = [
-  { flag: '--enable-helm', option: 'enableHelm', loosens: enabling, allowed: (s) => !!s.enableHelm, takesValue: false },
-  { flag: '--enable-alpha-plugins', option: 'enableAlphaPlugins', loosens: enabling, allowed: (s) => !!s.enableAlphaPlugins, takesValue: false },
-  { flag: '--enable-exec', option: 'enableExec', loosens: enabling, allowed: (s) => !!s.enableExec, takesValue: false },
-  // Starlark functions are plugins too: they run only with --enable-alpha-plugins.
-  { flag: '--enable-star', option: 'enableAlphaPlugins', loosens: enabling, allowed: (s) => !!s.enableAlphaPlugins, takesValue: false },
-  {
-    flag: '--load-restrictor',
-    option: 'loadRestrictor',
-    loosens: (value) => value !== 'LoadRestrictionsRootOnly',
-    allowed: (s) => s.loadRestrictor === 'none',
-    takesValue: true,
-  },
-];
+/** The rule of a flag, by long name (own keys only: `--constructor` is not a flag). */
+function ruleOf(name: string): FlagRule | undefined {
+  return Object.hasOwn(FLAG_RULES, name) ? FLAG_RULES[name] : undefined;
+}
+
+/** Single-letter shorthands of the flags above. */
+const SHORTHANDS: Readonly<Record<string, string>> = { e: 'env', o: 'output' };
 
 const OPTION_VALUE: Record<keyof KustomizeSafety, string> = {
   enableHelm: 'enableHelm: true',
@@ -67,30 +87,104 @@ const OPTION_VALUE: Record<keyof KustomizeSafety, string> = {
   loadRestrictor: 'loadRestrictor: "none"',
 };
 
+const OPTION_ALLOWS: Record<keyof KustomizeSafety, (safety: KustomizeSafety) => boolean> = {
+  enableHelm: (s) => !!s.enableHelm,
+  enableAlphaPlugins: (s) => !!s.enableAlphaPlugins,
+  enableExec: (s) => !!s.enableExec,
+  loadRestrictor: (s) => s.loadRestrictor === 'none',
+};
+
+/** The values Go's strconv.ParseBool reads as false; any other value of a boolean flag is treated as switching it on. */
+const FALSE_VALUES = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
+
+/** One flag as Kustomize's flag parser (cobra/pflag) reads it. */
+export interface ParsedFlag {
+  /** The long name, `_` read as `-` (kubectl's flag normalisation), e.g. `enable-helm`; a shorthand is expanded. */
+  readonly name: string;
+  readonly value: string | undefined;
+  /** The argument naming the flag, as written. */
+  readonly arg: string;
+  /** The same with its value when that is the next argument, for messages. */
+  readonly written: string;
+}
+
 /**
- * Refuses extra arguments that would switch off a safety default behind the back of its option, or that would
- * send the output anywhere but to us. Flags are matched as Kustomize's flag parser reads them: `--flag`,
- * `--flag=value`, or `--flag value` for flags that take a value.
+ * Reads `args` the way cobra/pflag does (kubectl's WordSepNormalizeFunc included): `--flag`, `--flag=value`,
+ * `--flag value` (for flags that take a value), `_` as `-` in long names, shorthands `-e value`, `-evalue`,
+ * `-e=value` and grouped boolean shorthands. A flag it does not know ends the list (whether it takes a value,
+ * and so what the next argument is, is unknown). Anything that is not a flag (an argument after `--` included)
+ * is refused: Kustomize builds one directory, the kustomization option's.
+ */
+export function parseKustomizeFlags(args: readonly string[]): ParsedFlag[] {
+  const flags: ParsedFlag[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    const valueAt = (name: string, inline: string | undefined): [string | undefined, string] => {
+      if (inline !== undefined || ruleOf(name)?.boolean !== false) return [inline, arg];
+      if (index + 1 >= args.length) throw new UserError(`args ${JSON.stringify(args)}: ${arg} needs a value.`);
+      index++;
+      return [args[index], `${arg} ${args[index]}`];
+    };
+    if (arg.startsWith('--') && arg !== '--') {
+      const equals = arg.indexOf('=');
+      const name = (equals === -1 ? arg.slice(2) : arg.slice(2, equals)).replace(/_/g, '-');
+      const [value, written] = valueAt(name, equals === -1 ? undefined : arg.slice(equals + 1));
+      flags.push({ name, value, arg, written });
+      if (!ruleOf(name)) return flags;
+    } else if (arg.startsWith('-') && arg.length > 1 && arg !== '--') {
+      // Grouped shorthands: each letter is a flag until one that takes a value, which takes the rest.
+      for (let position = 1; position < arg.length; position++) {
+        const name = SHORTHANDS[arg[position]] ?? `-${arg[position]}`;
+        const rest = arg.slice(position + 1);
+        if (ruleOf(name)?.boolean === false && rest !== '') {
+          flags.push({ name, value: rest.startsWith('=') ? rest.slice(1) : rest, arg, written: arg });
+          break;
+        }
+        const [value, written] = rest === '' ? valueAt(name, undefined) : [undefined, arg];
+        flags.push({ name, value, arg, written });
+        if (!ruleOf(name)) return flags;
+      }
+    } else {
+      throw new UserError(
+        `args ${JSON.stringify(args)} hold ${JSON.stringify(arg)}, which is not a flag: Kustomize builds one directory, the one the ` +
+          'kustomization option names. Remove it from args (a flag\'s value goes right after the flag, or as --flag=value).',
+      );
+    }
+  }
+  return flags;
+}
+
+const ACCEPTED_FLAGS = Object.entries(FLAG_RULES)
+  .filter(([, rule]) => !rule.redirectsOutput)
+  .map(([name, rule]) => `--${name}${rule.option ? ` (with ${rule.option})` : ''}`)
+  .join(', ');
+
+/**
+ * Refuses extra arguments that would switch off a safety default behind the back of its option, that would
+ * send the output anywhere but to us, or that are not a known harmless flag. Flags are read as Kustomize's
+ * flag parser reads them (parseKustomizeFlags), so no other spelling of a guarded flag gets past.
  */
 export function checkExtraArgs(extraArgs: readonly string[], safety: KustomizeSafety): void {
-  for (let index = 0; index < extraArgs.length; index++) {
-    const arg = extraArgs[index];
-    if (arg === '--') break;
-    const [name, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (name === '-o' || name === '--output' || /^-o./.test(arg)) {
+  for (const flag of parseKustomizeFlags(extraArgs)) {
+    const rule = ruleOf(flag.name);
+    if (!rule) {
       throw new UserError(
-        `args ${JSON.stringify(extraArgs)} redirect Kustomize's output (${arg}), which nx-helm-crds reads from standard output. ` +
+        `args ${JSON.stringify(extraArgs)} contain ${flag.written}, which nx-helm-crds does not pass to Kustomize. ` +
+          `Accepted in args: ${ACCEPTED_FLAGS}. Remove it from args.`,
+      );
+    }
+    if (rule.redirectsOutput) {
+      throw new UserError(
+        `args ${JSON.stringify(extraArgs)} redirect Kustomize's output (${flag.arg}), which nx-helm-crds reads from standard output. ` +
           'Remove it and set the outputFile option instead.',
       );
     }
-    const guarded = GUARDED_FLAGS.find((candidate) => candidate.flag === name);
-    if (!guarded) continue;
-    const value = inlineValue ?? (guarded.takesValue ? extraArgs[index + 1] : undefined);
-    if (guarded.takesValue && inlineValue === undefined) index++;
-    if (guarded.loosens(value) && !guarded.allowed(safety)) {
+    if (!rule.option || OPTION_ALLOWS[rule.option](safety)) continue;
+    const loosens = rule.boolean ? flag.value === undefined || !FALSE_VALUES.has(flag.value) : !rule.harmless?.(flag.value ?? '');
+    if (loosens) {
       throw new UserError(
-        `args ${JSON.stringify(extraArgs)} contain ${arg}${guarded.takesValue && inlineValue === undefined && value !== undefined ? ` ${value}` : ''}, ` +
-          `which switches off a Kustomize safety default. Remove it from args and set the kustomize-build option \`${OPTION_VALUE[guarded.option]}\` ` +
+        `args ${JSON.stringify(extraArgs)} contain ${flag.written}, which switches off a Kustomize safety default. ` +
+          `Remove it from args and set the kustomize-build option \`${OPTION_VALUE[rule.option]}\` ` +
           '(nx.json charts entry or project.json target options), after reading the risk its description names.',
       );
     }

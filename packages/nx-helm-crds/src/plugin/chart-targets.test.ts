@@ -123,6 +123,20 @@ describe('chartTargets', () => {
     assert.match(String(uncached.metadata?.description), /never cached: it references remote resources https:\/\/github\.com\/x\/y/);
   });
 
+  it('a kustomization whose inputs cannot be read fails to build unless told to build it uncached, and says why', () => {
+    const unreadable = { ...request, kustomizationFiles: ['config/crd/**/*'], graphProblem: 'config/crd/kustomization.yaml: resources[0] "../../../base" points outside the workspace' };
+    const failing = chartTargets(unreadable)['kustomize-build'];
+    assert.equal(failing.options.allowUnreadableInputs, undefined);
+    assert.match(String(failing.metadata?.description), /\(fails until fixed: its input files could not be read: config\/crd\/kustomization\.yaml: resources\[0\] "\.\.\/\.\.\/\.\.\/base" points outside/);
+    const targets = chartTargets({ ...unreadable, unreadableInputs: 'uncached' });
+    assert.equal(targets['kustomize-build'].cache, false);
+    assert.equal(targets['kustomize-build'].options.allowUnreadableInputs, true);
+    assert.equal(targets['kustomize-build'].options.allowRemoteResources, undefined);
+    assert.match(String(targets['kustomize-build'].metadata?.description), /\(never cached: its input files could not be read: /);
+    for (const name of ['helm-crds', 'verify', 'crds']) assert.deepEqual(targets[name].inputs?.[0], { dependentTasksOutputFiles: '**/*.yaml', transitive: true }, name);
+    assert.equal(chartTargets({ ...request, unreadableInputs: 'uncached' })['kustomize-build'].cache, true, 'a readable kustomization stays cached');
+  });
+
   it('uses configured target names throughout', () => {
     const names = { ...DEFAULT_TARGET_NAMES, kustomizeBuild: 'render', crds: 'sync-crds' };
     const targets = chartTargets({ ...request, names });

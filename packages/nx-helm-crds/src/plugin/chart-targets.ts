@@ -2,7 +2,7 @@ import type { TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
 import { crdDirectory } from '../core/chart-sync';
 import { EXECUTORS, FINGERPRINT_COMMAND, defaultOutputPath } from '../constants';
-import { chartOptionsFor, type ChartCrdsConfig, type RemoteResourcePolicy, type TargetNames } from './plugin-options';
+import { chartOptionsFor, type ChartCrdsConfig, type RemoteResourcePolicy, type TargetNames, type UnreadableInputsPolicy } from './plugin-options';
 
 export interface ChartTargetsRequest {
   /** Workspace-relative chart directory; also the project root. */
@@ -21,6 +21,8 @@ export interface ChartTargetsRequest {
   /** Files the reference overlay (verify.referenceOverlay) reads, workspace-relative. */
   readonly referenceOverlayFiles?: readonly string[];
   readonly remoteResources: RemoteResourcePolicy;
+  /** What a graphProblem does to the build: `fail` (default) or `uncached`. */
+  readonly unreadableInputs?: UnreadableInputsPolicy;
   /**
    * The project whose kustomize-build this chart reads, when another chart builds the same kustomization
    * with the same options: each kustomization is built once per run, however many charts take its CRDs.
@@ -48,7 +50,9 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
   const { chart, config, names, projectName } = request;
   const directory = crdDirectory({ placement: config.placement ?? 'crds', directory: config.directory, fileName: '' });
   const remote = request.remoteReferences.length > 0;
-  const uncached = remote && request.remoteResources === 'uncached';
+  const remoteUncached = remote && request.remoteResources === 'uncached';
+  const unreadableUncached = request.graphProblem !== undefined && request.unreadableInputs === 'uncached';
+  const uncached = remoteUncached || unreadableUncached;
   const buildTarget = request.sharedBuildProject ? `${request.sharedBuildProject}:${names.kustomizeBuild}` : undefined;
   const helmCrdsOptions = definedOnly({ chart, ...chartOptionsFor(config, 'helm-crds'), buildTarget });
   const verifyOptions = definedOnly({ ...config.verify, helmBinary: request.helm });
@@ -64,14 +68,14 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
   const kustomizeBuild: Record<string, TargetConfiguration> = {
     [names.kustomizeBuild]: {
       executor: EXECUTORS.kustomizeBuild,
-      options: kustomizeBuildOptions(config, request.kustomize, uncached),
+      options: { ...kustomizeBuildOptions(config, request.kustomize, remoteUncached), ...(unreadableUncached ? { allowUnreadableInputs: true } : {}) },
       cache: !uncached,
       inputs: [...kustomizationFiles, tools],
       outputs: [`{workspaceRoot}/${defaultOutputPath(projectName, 'kustomize.yaml')}`],
       metadata: {
         technologies: ['kustomize'],
         description: request.graphProblem
-          ? `Render ${config.kustomization} with kustomize (its input files could not be read: ${request.graphProblem})`
+          ? `Render ${config.kustomization} with kustomize (${unreadableUncached ? 'never cached' : 'fails until fixed'}: its input files could not be read: ${request.graphProblem})`
           : uncached
             ? `Render ${config.kustomization} with kustomize (never cached: it references remote resources ${request.remoteReferences.join(', ')})`
             : `Render ${config.kustomization} with kustomize; cached on the ${request.kustomizationFiles.length} files it reads and the kustomize version`,

@@ -1,33 +1,30 @@
 import { createNodesFromFiles, type CreateNodes, type CreateNodesContext, type CreateNodesResult } from '@nx/devkit';
 import { PluginCache, hashObject, workspaceDataDirectory } from '@nx/devkit/internal';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { UserError } from '../core/errors';
-import { readKustomizationGraph, type KustomizationGraph } from '../core/kustomization-graph';
+import { graphSourcesFingerprint, readKustomizationGraph, type KustomizationGraph } from '../core/kustomization-graph';
 import { chartTargets, kustomizeBuildOptions } from './chart-targets';
 import { pluginEntryIndex, readExecutorSchemas, validatePluginOptions, type WorkspaceView } from './options-validation';
 import { normalizeChartDirectory, targetNames, type ChartCrdsConfig, type NxHelmCrdsPluginOptions } from './plugin-options';
 
 export const CHART_GLOB = '**/Chart.yaml';
 
-interface CachedGraph {
-  /** sha256 of every kustomization file the graph was read from: the graph only depends on them. */
-  readonly kustomizationFilesHash: string;
-  readonly graph: KustomizationGraph;
-}
+/** Bumped when the cached graph's shape changes, so an older plugin's cache file is not read. */
+const GRAPH_CACHE_FORMAT = 2;
 
 /**
  * Infers the CRD pipeline for every chart named in the plugin options. The kustomization graph (which
- * files Kustomize reads) is cached in Nx's workspace data directory, keyed on the kustomization files it
- * was read from, so a large repo re-reads only the kustomizations that changed.
+ * files Kustomize reads) is cached in Nx's workspace data directory and used while everything it was read
+ * from is unchanged: the files it parsed, the folders it listed and the paths it looked up. So a large repo
+ * re-reads only the kustomizations that changed, and a config that starts naming a new file is re-read.
  */
 export const createNodes: CreateNodes<NxHelmCrdsPluginOptions> = [
   CHART_GLOB,
   async (chartFiles, options, context) => {
     validatePluginOptions(options, readExecutorSchemas(), workspaceView(context.workspaceRoot, chartFiles), pluginEntryIndex(context.nxJsonConfiguration.plugins, options));
-    const cache = new PluginCache<CachedGraph>(join(workspaceDataDirectory, `nx-helm-crds-${hashObject(options ?? {})}.json`));
+    const cache = new PluginCache<KustomizationGraph>(join(workspaceDataDirectory, `nx-helm-crds-${GRAPH_CACHE_FORMAT}-${hashObject(options ?? {})}.json`));
     const charts = configuredCharts(chartFiles, options, context.workspaceRoot);
     try {
       return await createNodesFromFiles((chartFile, pluginOptions, nodeContext) => chartProject(charts.get(chartFile), pluginOptions, nodeContext, cache), chartFiles, options, context);
@@ -88,7 +85,7 @@ function configFor(options: NxHelmCrdsPluginOptions | undefined, chart: string):
   return undefined;
 }
 
-function chartProject(configured: ConfiguredChart | undefined, options: NxHelmCrdsPluginOptions | undefined, context: CreateNodesContext, cache: PluginCache<CachedGraph>): CreateNodesResult {
+function chartProject(configured: ConfiguredChart | undefined, options: NxHelmCrdsPluginOptions | undefined, context: CreateNodesContext, cache: PluginCache<KustomizationGraph>): CreateNodesResult {
   if (!configured) return {};
   const { chart, config, projectName, sharedBuildProject } = configured;
   const graph = kustomizationGraphOrFallback(context.workspaceRoot, config.kustomization, cache);
@@ -111,6 +108,7 @@ function chartProject(configured: ConfiguredChart | undefined, options: NxHelmCr
             ? kustomizationGraphOrFallback(context.workspaceRoot, config.verify.referenceOverlay, cache).files
             : undefined,
           remoteResources: options?.remoteResources ?? 'fail',
+          unreadableInputs: options?.unreadableInputs ?? 'fail',
           sharedBuildProject,
         }),
       },
@@ -122,37 +120,26 @@ function chartProject(configured: ConfiguredChart | undefined, options: NxHelmCr
  * A broken kustomization must not break the whole project graph (every nx command would fail): its target
  * falls back to every file under the kustomization folder, and the kustomize-build run reports the problem.
  */
-function kustomizationGraphOrFallback(workspaceRoot: string, kustomization: string, cache: PluginCache<CachedGraph>): KustomizationGraph & { problem?: string } {
+function kustomizationGraphOrFallback(
+  workspaceRoot: string,
+  kustomization: string,
+  cache: PluginCache<KustomizationGraph>,
+): Pick<KustomizationGraph, 'files' | 'remote'> & { problem?: string } {
   try {
     return kustomizationGraph(workspaceRoot, kustomization, cache);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    return { files: [`${kustomization}/**/*`], remote: [], kustomizations: [kustomization], problem: error.message };
+    return { files: [`${kustomization}/**/*`], remote: [], problem: error.message };
   }
 }
 
-function kustomizationGraph(workspaceRoot: string, kustomization: string, cache: PluginCache<CachedGraph>): KustomizationGraph {
-  const key = kustomization;
-  const cached = cache.get(key);
-  if (cached && cached.kustomizationFilesHash === hashFiles(workspaceRoot, kustomizationFilesOf(cached.graph))) return cached.graph;
+/** A graph that failed is not cached: it is read again on every inference until it is fixed. */
+function kustomizationGraph(workspaceRoot: string, kustomization: string, cache: PluginCache<KustomizationGraph>): KustomizationGraph {
+  const cached = cache.get(kustomization);
+  if (cached && cached.sourcesFingerprint === graphSourcesFingerprint(workspaceRoot, cached.sources)) return cached;
   const graph = readKustomizationGraph(workspaceRoot, kustomization);
-  cache.set(key, { graph, kustomizationFilesHash: hashFiles(workspaceRoot, kustomizationFilesOf(graph)) });
+  cache.set(kustomization, graph);
   return graph;
-}
-
-const KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
-
-function kustomizationFilesOf(graph: KustomizationGraph): string[] {
-  return graph.files.filter((file) => KUSTOMIZATION_FILE.test(file));
-}
-
-function hashFiles(workspaceRoot: string, files: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const file of files) {
-    const path = join(workspaceRoot, file);
-    hash.update(`${file}\0${existsSync(path) ? readFileSync(path) : 'missing'}\0`);
-  }
-  return hash.digest('hex');
 }
 
 /**

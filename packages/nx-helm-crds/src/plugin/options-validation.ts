@@ -10,6 +10,7 @@ import {
   DEFAULT_TARGET_NAMES,
   PLUGIN_SET_VERIFY_OPTIONS,
   REMOTE_RESOURCE_POLICIES,
+  UNREADABLE_INPUTS_POLICIES,
   normalizeChartDirectory,
   type ChartCrdsConfig,
   type OptionExecutor,
@@ -60,6 +61,7 @@ export function pluginOptionsSchema(schemas: ExecutorSchemas): JsonSchema {
       kustomize: schemaProperty(schemas, 'kustomize-build', 'kustomize'),
       helm: schemaProperty(schemas, 'verify', 'helmBinary'),
       remoteResources: { type: 'string', enum: REMOTE_RESOURCE_POLICIES },
+      unreadableInputs: { type: 'string', enum: UNREADABLE_INPUTS_POLICIES },
     },
   };
 }

@@ -103,6 +103,10 @@ export interface TargetNames {
 export const REMOTE_RESOURCE_POLICIES = ['fail', 'uncached'] as const;
 export type RemoteResourcePolicy = (typeof REMOTE_RESOURCE_POLICIES)[number];
 
+/** What a kustomization whose input files cannot be read (e.g. a base outside the workspace) does to its target. */
+export const UNREADABLE_INPUTS_POLICIES = ['fail', 'uncached'] as const;
+export type UnreadableInputsPolicy = (typeof UNREADABLE_INPUTS_POLICIES)[number];
+
 /** Options of the `nx-helm-crds` entry in nx.json `plugins`. */
 export interface NxHelmCrdsPluginOptions {
   /** Chart directory (workspace-relative, holding Chart.yaml) → where its CRDs come from. */
@@ -115,6 +119,8 @@ export interface NxHelmCrdsPluginOptions {
   readonly helm?: string;
   /** `fail` (default): refuse remote resources; `uncached`: build them, but never cache the result. */
   readonly remoteResources?: RemoteResourcePolicy;
+  /** `fail` (default): a kustomization whose input files cannot be read fails to build; `uncached`: build it, never cached. */
+  readonly unreadableInputs?: UnreadableInputsPolicy;
 }
 
 export const DEFAULT_TARGET_NAMES: TargetNames = {

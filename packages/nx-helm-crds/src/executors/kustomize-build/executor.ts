@@ -15,18 +15,33 @@ export function kustomizeOutputFile(options: KustomizeBuildExecutorSchema, proje
   return options.outputFile ?? defaultOutputPath(projectName, 'kustomize.yaml');
 }
 
-/** Remote content is not in the cache key, so it is refused unless explicitly allowed (and then uncached). */
-function refuseRemoteResources(workspaceRoot: string, options: KustomizeBuildExecutorSchema): void {
-  if (options.allowRemoteResources) return;
+/**
+ * The kustomization's input graph is what makes a build safe to cache and to run: its files are the cache
+ * key, and its remote references are refused. A kustomization whose graph cannot be read (a base outside the
+ * workspace, say) could read and fetch anything, so it is not built unless explicitly allowed (and then uncached).
+ */
+function checkInputGraph(workspaceRoot: string, options: KustomizeBuildExecutorSchema, log: TaskLog): void {
   let graph: KustomizationGraph;
   try {
     graph = readKustomizationGraph(workspaceRoot, options.kustomization);
   } catch (error) {
-    // A kustomization that cannot be read is left to kustomize, whose own error the user knows best.
-    if (error instanceof UserError) return;
-    throw error;
+    if (!(error instanceof UserError)) throw error;
+    if (!options.allowUnreadableInputs) {
+      throw new UserError(
+        `The kustomization ${options.kustomization} is not built: its input files could not be read: ${error.message}\n` +
+          'nx-helm-crds builds a kustomization only when it knows every file the build reads: they are the cache key, and remote ' +
+          'resources among them are refused. Fix the kustomization; or, to build it anyway, never cached and with whatever it ' +
+          'references (remote resources included), set the plugin option `unreadableInputs: "uncached"` ' +
+          '(or the executor option `allowUnreadableInputs: true` with `cache: false` on the target).',
+      );
+    }
+    log.warn(
+      `The input files of ${options.kustomization} could not be read (${error.message}). Building it anyway (allowUnreadableInputs): ` +
+        'the result must never be cached, and remote resources it references are not refused.',
+    );
+    return;
   }
-  if (graph.remote.length === 0) return;
+  if (graph.remote.length === 0 || options.allowRemoteResources) return;
   const references = graph.remote.map((remote) => `${remote.kustomization}: ${remote.field} "${remote.reference}"`);
   throw new UserError(
     `The kustomization ${options.kustomization} references remote resources, which nx-helm-crds refuses by default ` +
@@ -54,7 +69,7 @@ export async function buildKustomization(options: KustomizeBuildExecutorSchema, 
     requireKustomizationFile(directory, options.kustomization);
     const outputFile = kustomizeOutputFile(options, context.projectName!);
     const outputPath = resolveOutputPath(context.root, outputFile, 'outputFile');
-    refuseRemoteResources(context.root, options);
+    checkInputGraph(context.root, options, log);
     const kustomize = resolveKustomize({ explicit: options.kustomize, workspaceRoot: context.root });
     log.info(`kustomize build ${options.kustomization} (${[displayPath(context.root, kustomize.file), ...kustomize.args].join(' ')}, from ${kustomize.origin})`);
     const loosened = safetyFlags(kustomizeSafety(options), kustomize);

@@ -5,6 +5,7 @@ export interface KustomizeBuildExecutorSchema {
   args?: string[];
   timeout?: number;
   allowRemoteResources?: boolean;
+  allowUnreadableInputs?: boolean;
   enableHelm?: boolean;
   enableAlphaPlugins?: boolean;
   enableExec?: boolean;
