@@ -65,6 +65,7 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
       sharedGuard: config.sharedGuard,
       allowCrdRemoval: config.allowCrdRemoval,
       buildTarget,
+      pipelineTarget: names.crds,
   });
   const verifyOptions = definedOnly({ ...config.verify, helmBinary: request.helm });
   const tools = toolsFingerprint(request.kustomize, request.helm);
