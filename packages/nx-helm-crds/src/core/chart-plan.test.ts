@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readChartFiles, type ChartFile } from './chart-files';
-import { planChangesChart, planChart, type ChartPlanOptions } from './chart-plan';
+import { planChangesChart, planChangesOnlyText, planChart, type ChartPlanOptions } from './chart-plan';
 import { collectCrds, type Crd } from './crd';
 import { crdYaml } from '../testing/crd-fixtures';
 import { UserError } from './errors';
@@ -110,6 +110,23 @@ describe('planChart', () => {
       },
     ]);
     assert.deepEqual(plan.providedElsewhere, []);
+  });
+
+  it('knows when a plan changes only text: plain copies and its own files holding exactly the same data', () => {
+    const plainCopy = planChart(kustomizeCrds(widgets), chartFiles({ 'crds/example.io_widgets.yaml': `# copied by make\n${widgets}` }), inCrds);
+    assert.deepEqual(plainCopy.writes.map((write) => [write.reason, write.differences]), [['adopt', []]]);
+    assert.equal(planChangesOnlyText(plainCopy), true);
+    const older = renderGeneratedFile(widgets, { ...source, regenerate: 'nx run chart:helm-crds' }, false);
+    assert.equal(planChangesOnlyText(planChart(kustomizeCrds(widgets), chartFiles({ 'crds/example.io_widgets.yaml': older }), inCrds)), true);
+    const stale = widgets.replace('served: true', 'served: false');
+    assert.equal(planChangesOnlyText(planChart(kustomizeCrds(widgets), chartFiles({ 'crds/example.io_widgets.yaml': stale }), inCrds)), false);
+    assert.equal(planChangesOnlyText(planChart(kustomizeCrds(widgets, gadgets), chartFiles({ 'crds/example.io_widgets.yaml': widgets }), inCrds)), false, 'a new file');
+    assert.equal(planChangesOnlyText(planChart(kustomizeCrds(widgets), chartFiles({ 'crds/example.io_widgets.yaml': generated(widgets) }), inCrds)), false, 'no change');
+    // A templated body cannot be compared without rendering: never called "same data".
+    const wrapped = renderGeneratedFile(`{{- if .Values.old }}\n${widgets}{{- end }}\n`, source, true);
+    const templated = planChart(kustomizeCrds(widgets), chartFiles({ 'templates/crds/example.io_widgets.yaml': wrapped }), inTemplates);
+    assert.deepEqual(templated.writes.map((write) => [write.reason, write.differences]), [['update', undefined]]);
+    assert.equal(planChangesOnlyText(templated), false);
   });
 
   it('refuses every foreign file at a target path, listing each problem', () => {

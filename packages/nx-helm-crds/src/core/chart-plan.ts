@@ -193,3 +193,11 @@ function describeForeign(file: ChartFile, candidates: readonly string[]): string
 export function planChangesChart(plan: ChartPlan): boolean {
   return plan.writes.length > 0 || plan.prunes.length > 0;
 }
+
+/**
+ * Whether every change rewrites a file whose data already equals Kustomize's (known from parsed documents):
+ * the chart is in sync, only text (header, comments, formatting) would change.
+ */
+export function planChangesOnlyText(plan: ChartPlan): boolean {
+  return planChangesChart(plan) && plan.prunes.length === 0 && plan.writes.every((write) => write.reason !== 'create' && write.differences?.length === 0);
+}

@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { posix } from 'node:path';
 import { writeFileAtomically } from '../../core/atomic-files';
-import { planChangesChart, type ChartPlan } from '../../core/chart-plan';
+import { planChangesChart, planChangesOnlyText, type ChartPlan } from '../../core/chart-plan';
 import { applyChartPlan, planChartUpdate, readKustomizeCrds, requireChart, selectCrds } from '../../core/chart-sync';
 import { checkUpgrade } from '../../core/release-safety';
 import { DEFAULT_FILE_NAME_PATTERN } from '../../core/crd';
@@ -77,7 +77,7 @@ export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: E
 
     if (check && planChangesChart(plan)) {
       log.error(
-        onlyTextDiffers(plan)
+        planChangesOnlyText(plan)
           ? `${options.chart} holds the same CRD data as ${build.options.kustomization} (in sync), but ${plan.writes.length} file(s) differ in text only ` +
               `(no nx-helm-crds header, comments, formatting). Run \`${regenerate}\` once and commit: it rewrites them exactly as Kustomize emits them, ` +
               'with the header that lets later runs keep them in sync; the data stays the same.'
@@ -93,11 +93,6 @@ export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: E
   } finally {
     log.info(timing.summary());
   }
-}
-
-/** Every change rewrites a file whose data already equals Kustomize's (known from parsed documents). */
-function onlyTextDiffers(plan: ChartPlan): boolean {
-  return plan.prunes.length === 0 && plan.writes.every((write) => write.reason !== 'create' && write.differences?.length === 0);
 }
 
 function logPlan(log: TaskLog, plan: ChartPlan, chart: string, check: boolean, regenerate: string): void {
