@@ -31,7 +31,10 @@ export interface PlannedWrite {
   readonly crd: string;
   readonly reason: WriteReason;
   readonly content: string;
-  /** For update and adopt: how the file's current data differs from the CRD (empty when only text differs). */
+  /**
+   * For update, adopt and take-over: how the file's current data differs from the CRD (empty when only text
+   * differs; absent when the file cannot be read without rendering).
+   */
   readonly differences?: readonly Difference[];
   /** For take-over: the kustomization the file's header named. */
   readonly previousKustomization?: string;
