@@ -144,14 +144,14 @@ describe('crdNamesDefinedBy', () => {
   const candidates = ['widgets.example.io', 'gadgets.example.io', 'gizmos.example.io'];
   const template = (text: string): ChartFile => ({ path: 'templates/t.yaml', kind: 'template', text });
 
-  it('finds, in a template that mentions CustomResourceDefinition, the candidates on a `name:` line', () => {
+  it('finds, in a template, the candidate CRDs its documents define', () => {
     const text =
       'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.io\n' +
       '{{- if .Values.more }}\n---\nkind: CustomResourceDefinition\nmetadata:\n  name: "gadgets.example.io"\n{{- end }}\n';
     assert.deepEqual(crdNamesDefinedBy(template(text), candidates), ['widgets.example.io', 'gadgets.example.io']);
   });
 
-  it('ignores names in templates that do not mention CustomResourceDefinition', () => {
+  it('ignores names of objects that are not CRDs', () => {
     assert.deepEqual(crdNamesDefinedBy(template('kind: ConfigMap\nmetadata:\n  name: widgets.example.io\n{{ x }}\n'), candidates), []);
   });
 
@@ -163,6 +163,29 @@ describe('crdNamesDefinedBy', () => {
   it('lists every CRD of a parsed file, whatever the candidates', () => {
     const file = readChartFileFromText(`${crdYaml('widgets', 'other.io')}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n`);
     assert.deepEqual(crdNamesDefinedBy(file, []), ['widgets.other.io']);
+  });
+
+  it('decides from parsed documents: a policy named like the CRD next to the word CustomResourceDefinition defines nothing', () => {
+    const policy =
+      '# Validates every CustomResourceDefinition change\n{{- if .Values.policy }}\napiVersion: admissionregistration.k8s.io/v1\n' +
+      'kind: ValidatingAdmissionPolicy\nmetadata:\n  name: widgets.example.io\nspec:\n  matchConstraints:\n    resourceRules:\n' +
+      '    - resources: ["customresourcedefinitions"]\n      # kind: CustomResourceDefinition\n{{- end }}\n';
+    assert.deepEqual(crdNamesDefinedBy(template(policy), candidates), []);
+  });
+
+  it('reads CRDs through inline actions, action-only lines, quoted braces and multi-line comments', () => {
+    const text =
+      '{{- /*\n  Copied from config/crd by make helm; "quotes" too\n*/ -}}\n{{- if .Values.crds.enabled }}\n' +
+      crdYaml('widgets', 'example.io', '  labels:\n    {{- include "chart.labels" . | nindent 4 }}\n  annotations:\n' +
+        '    {{- if .Values.certManager }}\n    cert-manager.io/inject-ca-from: {{ .Release.Namespace }}/{{ include "chart.fullname" . }}-cert\n    {{- end }}\n' +
+        '    note: \'{{ "{{" }} x {{ "}}" }}\'\n') +
+      '{{- end }}\n---\nkind: CustomResourceDefinition\nmetadata:\n  name: {{ .Values.prefix }}.example.io\n';
+    assert.deepEqual(crdNamesDefinedBy(template(text), candidates), ['widgets.example.io']);
+  });
+
+  it('reads its own templated files (install toggle, shared guard) the same way', () => {
+    const wrapped = renderGeneratedFile(`{{- if .Values.crds.install }}\n${crdYaml('gadgets', 'example.io')}{{- end }}\n`, source, false);
+    assert.deepEqual(crdNamesDefinedBy({ path: 'templates/g.yaml', kind: 'generated', text: wrapped }, candidates), ['gadgets.example.io']);
   });
 
   it('finds nothing in symlinks and unreadable files', () => {

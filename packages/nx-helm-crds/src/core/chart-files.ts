@@ -107,7 +107,7 @@ function generatedFile(path: string, text: string, body: string): ChartFile {
     path,
     kind: 'generated',
     text,
-    generatedFrom: generatedFileKustomization(text),
+    generatedFrom: generatedFileKustomization(text, isHelmTemplatePath(path)),
     get documents() {
       if (documents === null) {
         try {
@@ -122,16 +122,49 @@ function generatedFile(path: string, text: string, body: string): ChartFile {
   };
 }
 
-/** Names of the CRDs a file defines. For templates, only the candidate `names` that it visibly defines. */
+/**
+ * Names of the CRDs a file defines. A template (or a generated file wrapped in Helm syntax) is read as Helm
+ * would leave it (see templateDocuments); of its CRDs only the candidate `names` count.
+ */
 export function crdNamesDefinedBy(file: ChartFile, candidates: Iterable<string>): string[] {
   if (file.documents) {
     return file.documents.map((document) => crdNameOf(document.value)).filter((name): name is string => !!name);
   }
-  if ((file.kind === 'template' || file.kind === 'generated') && file.text?.includes('CustomResourceDefinition')) {
-    const text = file.text;
-    return [...candidates].filter((name) =>
-      new RegExp(`^\\s*name:\\s*["']?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*$`, 'm').test(text),
-    );
+  if ((file.kind === 'template' || file.kind === 'generated') && file.text !== undefined) {
+    const wanted = new Set(candidates);
+    return templateDocuments(file.text)
+      .map((value) => crdNameOf(value))
+      .filter((name): name is string => name !== undefined && wanted.has(name));
   }
   return [];
+}
+
+/** A Go template action, `{{ … }}`, with quoted strings in it (which may hold braces) taken whole. */
+const TEMPLATE_ACTION = /\{\{(?:"(?:[^"\\]|\\.)*"|`[^`]*`|[^"`}]|\}(?!\}))*\}\}/g;
+/** What an inline action becomes: a plain scalar, so `name: {{ include "x" . }}-webhook` still parses. */
+const ACTION_PLACEHOLDER = 'nx-helm-crds-template-value';
+
+/**
+ * The documents of a Helm template as far as they can be known without rendering: lines holding nothing but
+ * actions (`{{- if … }}`, `{{- end }}`, `{{ include … | nindent 4 }}`) are removed, other actions become a
+ * placeholder value, and each `---`-separated document is parsed on its own; one that still does not parse
+ * defines nothing. So a file provides a CRD only when one document is a CustomResourceDefinition with that
+ * metadata.name: a ValidatingAdmissionPolicy named like the CRD, next to the word CustomResourceDefinition
+ * in a comment, provides nothing.
+ */
+export function templateDocuments(text: string): unknown[] {
+  const lines = text
+    .replace(TEMPLATE_ACTION, (action) => (action.includes('\n') ? `${action.replace(/[^\n]/g, '')}\u0000` : '\u0000'))
+    .split('\n')
+    .filter((line) => !/^[\s\u0000]*\u0000[\s\u0000]*$/.test(line))
+    .map((line) => line.replace(/\u0000/g, ACTION_PLACEHOLDER));
+  const values: unknown[] = [];
+  for (const piece of lines.join('\n').split(/^---[ \t]*$/m)) {
+    try {
+      for (const document of splitYamlDocuments(piece, 'template')) values.push(document.value);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+    }
+  }
+  return values;
 }

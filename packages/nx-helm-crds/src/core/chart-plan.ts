@@ -1,8 +1,7 @@
-import { posix } from 'node:path';
-import { crdFileName, type Crd } from './crd';
+import { crdFilePath, distinctFileNamePattern, type Crd } from './crd';
 import { crdNamesDefinedBy, isHelmTemplatePath, type ChartFile } from './chart-files';
 import { UserError } from './errors';
-import { generatedFileHeader, renderGeneratedFile, type GeneratedFileSource } from './generated-file';
+import { generatedFileHeader, recordedKustomization, renderGeneratedFile, type GeneratedFileSource } from './generated-file';
 import { isTemplating, templateCrdText, type CrdTemplating } from './helm-templating';
 import { diffValues, type Difference } from './structural-diff';
 
@@ -16,9 +15,15 @@ export interface ChartPlanOptions {
   readonly templating?: CrdTemplating;
   /** The chart as the user names it, for messages. */
   readonly chart?: string;
+  /**
+   * The kustomizations other helm-crds targets write into this chart from (none when absent). Their
+   * generated files are never ours; see planChart for the files of a kustomization no target uses any more.
+   */
+  readonly otherKustomizations?: readonly string[];
 }
 
-export type WriteReason = 'create' | 'update' | 'adopt';
+/** `take-over`: a generated file from a kustomization no helm-crds target uses any more (moved, renamed, wrapped). */
+export type WriteReason = 'create' | 'update' | 'adopt' | 'take-over';
 
 export interface PlannedWrite {
   /** Chart-relative path. */
@@ -26,8 +31,13 @@ export interface PlannedWrite {
   readonly crd: string;
   readonly reason: WriteReason;
   readonly content: string;
-  /** For update and adopt: how the file's current data differs from the CRD (empty when only text differs). */
+  /**
+   * For update, adopt and take-over: how the file's current data differs from the CRD (empty when only text
+   * differs; absent when the file cannot be read without rendering).
+   */
   readonly differences?: readonly Difference[];
+  /** For take-over: the kustomization the file's header named. */
+  readonly previousKustomization?: string;
 }
 
 export interface ChartPlan {
@@ -35,7 +45,7 @@ export interface ChartPlan {
   /** Generated files already up to date. */
   readonly unchanged: readonly { readonly path: string; readonly crd: string }[];
   /** Generated files whose CRD is gone from Kustomize's output, or now provided by another chart file. */
-  readonly prunes: readonly { readonly path: string; readonly crds: readonly string[] }[];
+  readonly prunes: readonly { readonly path: string; readonly crds: readonly string[]; readonly previousKustomization?: string }[];
   /** CRDs another (hand-written or templated) chart file already defines, so no second copy is written. */
   readonly providedElsewhere: readonly { readonly crd: string; readonly path: string }[];
 }
@@ -47,9 +57,22 @@ export interface ChartPlan {
  */
 export function planChart(crds: readonly Crd[], chartFiles: readonly ChartFile[], options: ChartPlanOptions): ChartPlan {
   const names = crds.map((crd) => crd.name);
-  // Only files generated from this kustomization are ours to rewrite or prune: another helm-crds target
-  // may feed the same chart from another kustomization.
-  const isOurs = (file: ChartFile) => file.kind === 'generated' && file.generatedFrom === options.source.kustomization;
+  const ours = recordedKustomization(options.source.kustomization);
+  const otherTargets = new Set((options.otherKustomizations ?? []).map(recordedKustomization));
+  // Files generated from this kustomization are ours to rewrite or prune. Files generated from a kustomization
+  // another helm-crds target still writes into this chart are that target's: it may feed the same chart.
+  // A file generated from a kustomization no target uses any more (the folder moved, was renamed or wrapped in
+  // an overlay) would otherwise block its successor forever; it is ours to take over, but only when it defines
+  // one of our CRDs: a leftover of any other CRD is not ours to delete on a guess.
+  const previousKustomization = (file: ChartFile): string | undefined =>
+    file.kind === 'generated' &&
+    file.generatedFrom !== ours &&
+    !(file.generatedFrom !== undefined && otherTargets.has(file.generatedFrom)) &&
+    crdNamesDefinedBy(file, names).some((name) => names.includes(name))
+      ? (file.generatedFrom ?? '(unnamed)')
+      : undefined;
+  const isOurs = (file: ChartFile) =>
+    file.kind === 'generated' && (file.generatedFrom === ours || previousKustomization(file) !== undefined);
   const filesByPath = new Map(chartFiles.map((file) => [file.path, file]));
   const definers = new Map<string, ChartFile[]>();
   for (const file of chartFiles) {
@@ -73,44 +96,57 @@ export function planChart(crds: readonly Crd[], chartFiles: readonly ChartFile[]
     );
   }
 
+  const origin = `the output of kustomize build ${options.source.kustomization}`;
   for (const crd of crds) {
-    const path = posix.join(options.directory, crdFileName(crd, options.fileName));
+    const path = crdFilePath(crd, options.directory, options.fileName, origin);
     const clashing = targetOwner.get(path);
     if (clashing) {
-      problems.push(`${clashing} and ${crd.name} both map to ${path}: choose a fileName pattern that tells them apart (e.g. "{name}.yaml").`);
+      const better = distinctFileNamePattern(crds, options.fileName);
+      problems.push(`${clashing} and ${crd.name} both map to ${path}: choose a fileName pattern that tells them apart${better ? ` (e.g. "${better}")` : ''}.`);
       continue;
     }
     targetOwner.set(path, crd.name);
 
-    const provider = (definers.get(crd.name) ?? []).find((file) => file.path !== path);
+    const existing = filesByPath.get(path);
+    const definingFiles = definers.get(crd.name) ?? [];
+    // A template at the target path that defines this very CRD (kubebuilder's Helm plugin, an `if` wrapper
+    // around a copy) provides it, like the same template under any other name would; verify renders it.
+    const provider = definingFiles.find((file) => file.path !== path) ?? definingFiles.find((file) => file === existing && file.kind === 'template');
     if (provider) {
       providedElsewhere.push({ crd: crd.name, path: provider.path });
       continue;
     }
     const content =
       helmTemplate && options.templating && isTemplating(options.templating)
-        ? generatedFileHeader(options.source) + templateCrdText(crd.document.text, crd.name, options.templating)
+        ? generatedFileHeader(options.source, true) + templateCrdText(crd.document.text, crd.name, options.templating)
         : renderGeneratedFile(crd.document.text, options.source, helmTemplate);
-    const existing = filesByPath.get(path);
     if (!existing) {
       writes.push({ path, crd: crd.name, reason: 'create', content });
     } else if (isOurs(existing)) {
       kept.add(path);
+      const previous = previousKustomization(existing);
       if (existing.text === content) unchanged.push({ path, crd: crd.name });
-      else writes.push({ path, crd: crd.name, reason: 'update', content, differences: differencesFrom(existing, crd) });
+      else if (previous !== undefined) writes.push({ path, crd: crd.name, reason: 'take-over', content, ...differencesFrom(existing, crd), previousKustomization: previous });
+      else writes.push({ path, crd: crd.name, reason: 'update', content, ...differencesFrom(existing, crd) });
     } else if (isStaleCopy(existing, crd.name)) {
       kept.add(path);
-      writes.push({ path, crd: crd.name, reason: 'adopt', content, differences: differencesFrom(existing, crd) });
+      writes.push({ path, crd: crd.name, reason: 'adopt', content, ...differencesFrom(existing, crd) });
     } else {
-      problems.push(`${path} already exists and was not generated by nx-helm-crds (${describeForeign(existing, names)}); ` +
-        `it is left untouched. Rename or remove it, or choose another fileName/directory for ${crd.name}.`);
+      const whose =
+        existing.kind === 'generated'
+          ? `was generated by nx-helm-crds from the kustomization ${existing.generatedFrom ?? '(unnamed)'}, which another helm-crds target still writes into this chart`
+          : `was not generated by nx-helm-crds (${describeForeign(existing, names)})`;
+      problems.push(`${path} already exists and ${whose}; it is left untouched. Rename or remove it, or choose another fileName/directory for ${crd.name}.`);
     }
   }
 
   const prunes = chartFiles
     .filter((file) => isOurs(file) && !kept.has(file.path))
     .filter((file) => !writes.some((write) => write.path === file.path))
-    .map((file) => ({ path: file.path, crds: crdNamesDefinedBy(file, []) }));
+    .map((file) => {
+      const previous = previousKustomization(file);
+      return { path: file.path, crds: crdNamesDefinedBy(file, []), ...(previous === undefined ? {} : { previousKustomization: previous }) };
+    });
 
   if (problems.length > 0) {
     throw new UserError(
@@ -121,10 +157,13 @@ export function planChart(crds: readonly Crd[], chartFiles: readonly ChartFile[]
   return { writes, unchanged, prunes, providedElsewhere };
 }
 
-/** The data differences between a chart file's single CRD document and the Kustomize CRD. */
-function differencesFrom(file: ChartFile, crd: Crd): Difference[] {
+/**
+ * The data differences between a chart file's single CRD document and the Kustomize CRD; undefined when the
+ * file cannot be compared without rendering (a templated body), so nobody is told "same data" on a guess.
+ */
+function differencesFrom(file: ChartFile, crd: Crd): { differences?: Difference[] } {
   const document = file.documents?.length === 1 ? file.documents[0] : undefined;
-  return document ? diffValues(crd.document.value, document.value) : [];
+  return document ? { differences: diffValues(crd.document.value, document.value) } : {};
 }
 
 /** A plain YAML file holding exactly one document: the same CRD. Replacing it is this tool's purpose. */
@@ -136,10 +175,15 @@ function describeForeign(file: ChartFile, candidates: readonly string[]): string
   switch (file.kind) {
     case 'symlink':
       return 'it is a symbolic link, which nx-helm-crds never writes through';
-    case 'template':
-      return 'it uses Helm template syntax';
+    case 'template': {
+      const defined = crdNamesDefinedBy(file, candidates);
+      return `it uses Helm template syntax and defines ${defined.length === 0 ? 'no CRD nx-helm-crds can read without rendering' : defined.join(', ')}`;
+    }
     case 'unreadable':
-      return file.problem ?? 'it cannot be read';
+      // Helm renders only templates/: elsewhere, template syntax would reach the cluster as it is.
+      return file.text?.includes('{{') && !isHelmTemplatePath(file.path)
+        ? `it holds Helm template syntax, but Helm never renders files outside templates/ and would install it as it is (${file.problem ?? 'it is not valid YAML'})`
+        : (file.problem ?? 'it cannot be read');
     default: {
       const defined = crdNamesDefinedBy(file, candidates);
       if (defined.length === 0) return `it holds ${file.documents?.length ?? 0} document(s) that are not this CRD`;
@@ -151,4 +195,12 @@ function describeForeign(file: ChartFile, candidates: readonly string[]): string
 /** Whether applying the plan would change any file. */
 export function planChangesChart(plan: ChartPlan): boolean {
   return plan.writes.length > 0 || plan.prunes.length > 0;
+}
+
+/**
+ * Whether every change rewrites a file whose data already equals Kustomize's (known from parsed documents):
+ * the chart is in sync, only text (header, comments, formatting) would change.
+ */
+export function planChangesOnlyText(plan: ChartPlan): boolean {
+  return planChangesChart(plan) && plan.prunes.length === 0 && plan.writes.every((write) => write.reason !== 'create' && write.differences?.length === 0);
 }

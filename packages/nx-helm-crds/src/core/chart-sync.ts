@@ -98,6 +98,8 @@ export interface ChartSyncRequest {
   readonly regenerate: string;
   /** Plan only: write nothing. */
   readonly check: boolean;
+  /** Kustomizations other helm-crds targets write into this chart from (see ChartPlanOptions). */
+  readonly otherKustomizations?: readonly string[];
 }
 
 /** Plans the chart's CRD files (nothing is written). */
@@ -109,6 +111,7 @@ export function planChartUpdate(request: ChartSyncRequest): ChartPlan {
     source: { kustomization: request.kustomization, regenerate: request.regenerate },
     templating: request.layout,
     chart: request.displayChart,
+    otherKustomizations: request.otherKustomizations,
   });
   refuseLinkedFolders(request.chartDirectory, request.displayChart ?? request.chartDirectory, plan.writes.map((write) => write.path));
   return plan;

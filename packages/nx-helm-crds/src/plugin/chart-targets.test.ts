@@ -61,7 +61,7 @@ describe('chartTargets', () => {
       '{options.checkReport ?? {workspaceRoot}/charts/kserve/templates/crd}',
     ]);
     assert.deepEqual(helmCrds.configurations?.check, { check: true, checkReport: 'dist/nx-helm-crds/kserve/helm-crds-check.json' });
-    assert.deepEqual(helmCrds.options, { chart: 'charts/kserve', placement: 'templates', directory: 'templates/crd' });
+    assert.deepEqual(helmCrds.options, { chart: 'charts/kserve', placement: 'templates', directory: 'templates/crd', pipelineTarget: 'crds' });
   });
 
   it('passes allowEmpty to helm-crds and the Kustomize safety switches to kustomize-build, and nothing unset', () => {
@@ -69,7 +69,7 @@ describe('chartTargets', () => {
       ...request,
       config: { kustomization: 'config/crd', include: ['*.optional.io'], allowEmpty: true, args: ['--helm-command', 'tools/helm'], enableHelm: true, enableAlphaPlugins: false, enableExec: false, loadRestrictor: 'none' },
     });
-    assert.deepEqual(targets['helm-crds'].options, { chart: 'charts/kserve', include: ['*.optional.io'], allowEmpty: true });
+    assert.deepEqual(targets['helm-crds'].options, { chart: 'charts/kserve', include: ['*.optional.io'], allowEmpty: true, pipelineTarget: 'crds' });
     assert.deepEqual(targets['kustomize-build'].options, {
       kustomization: 'config/crd',
       args: ['--helm-command', 'tools/helm'],
@@ -143,6 +143,7 @@ describe('chartTargets', () => {
     assert.deepEqual(targets['helm-crds'].dependsOn, ['render']);
     assert.deepEqual(targets['sync-crds'].dependsOn, ['verify']);
     assert.equal(targets['crds-watch'].options.target, 'sync-crds');
+    assert.equal(targets['helm-crds'].options.pipelineTarget, 'sync-crds', 'headers and advice name the target users run');
   });
 
   it('describes every target for nx show project', () => {

@@ -54,7 +54,7 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
   const unreadableUncached = request.graphProblem !== undefined && request.unreadableInputs === 'uncached';
   const uncached = remoteUncached || unreadableUncached;
   const buildTarget = request.sharedBuildProject ? `${request.sharedBuildProject}:${names.kustomizeBuild}` : undefined;
-  const helmCrdsOptions = definedOnly({ chart, ...chartOptionsFor(config, 'helm-crds'), buildTarget });
+  const helmCrdsOptions = definedOnly({ chart, ...chartOptionsFor(config, 'helm-crds'), buildTarget, pipelineTarget: names.crds });
   const verifyOptions = definedOnly({ ...config.verify, helmBinary: request.helm });
   const tools = toolsFingerprint(request.kustomize, request.helm);
   const kustomizationFiles = request.kustomizationFiles.map((file) => `{workspaceRoot}/${file}`);

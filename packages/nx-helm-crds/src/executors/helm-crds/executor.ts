@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { posix } from 'node:path';
 import { writeFileAtomically } from '../../core/atomic-files';
-import { planChangesChart, type ChartPlan } from '../../core/chart-plan';
+import { planChangesChart, planChangesOnlyText, type ChartPlan } from '../../core/chart-plan';
 import { applyChartPlan, planChartUpdate, readKustomizeCrds, requireChart, selectCrds } from '../../core/chart-sync';
 import { resolveOutputPath } from '../../core/output-paths';
 import { checkUpgrade } from '../../core/release-safety';
@@ -15,12 +15,13 @@ import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
 import { EXECUTORS, defaultOutputPath } from '../../constants';
 import { siblingTargetOptions } from '../shared/sibling-targets';
 import { batchOf, singleTask, type TaskLog } from '../shared/batch';
+import { otherChartKustomizations } from '../shared/chart-sources';
 import { TaskTiming } from '../shared/task-timing';
 import type { HelmCrdsExecutorSchema } from './schema';
 
 const MAX_DIFFERENCES_SHOWN = 20;
-const VERBS = { create: 'created', update: 'updated', adopt: 'adopted (replaced a plain copy)' } as const;
-const CHECK_VERBS = { create: 'would create', update: 'would update', adopt: 'would replace a plain copy' } as const;
+const VERBS = { create: 'created', update: 'updated', adopt: 'adopted (replaced a plain copy)', 'take-over': 'took over' } as const;
+const CHECK_VERBS = { create: 'would create', update: 'would update', adopt: 'would replace a plain copy', 'take-over': 'would take over' } as const;
 
 export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: ExecutorContext, log: TaskLog): Promise<boolean> {
   const timing = new TaskTiming();
@@ -38,14 +39,17 @@ export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: E
     const check = options.check ?? false;
     const reportFile = check ? options.checkReport : defaultOutputPath(project, `${context.targetName}.json`);
     const reportPath = reportFile === undefined ? undefined : resolveOutputPath(context.root, reportFile, 'checkReport');
+    // The command users run (`nx run chart:crds`), not this inner step, goes into headers and advice.
+    const regenerate = `nx run ${project}:${options.pipelineTarget ?? context.targetName}`;
     const plan = planChartUpdate({
       crds,
       chartDirectory,
       displayChart: options.chart,
       layout: { ...options, placement: options.placement ?? 'crds', fileName: options.fileName ?? DEFAULT_FILE_NAME_PATTERN },
       kustomization: build.options.kustomization,
-      regenerate: `nx run ${project}:${context.targetName}`,
+      regenerate,
       check,
+      otherKustomizations: otherChartKustomizations(context, options.chart),
     });
     const revision = options.previousRevision ?? 'HEAD';
     const upgrade = await checkUpgrade({
@@ -69,7 +73,7 @@ export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: E
     }
     if (!check) applyChartPlan(chartDirectory, plan);
 
-    logPlan(log, plan, options.chart, check);
+    logPlan(log, plan, options.chart, check, regenerate);
     const leftAlone = allCrds.filter((crd) => isUnmanaged(crd.name, options)).map((crd) => crd.name);
     if (leftAlone.length > 0) log.info(`  unmanaged, left alone: ${leftAlone.join(', ')}`);
 
@@ -78,8 +82,12 @@ export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: E
 
     if (check && planChangesChart(plan)) {
       log.error(
-        `${options.chart} is out of date with ${build.options.kustomization}: ${plan.writes.length + plan.prunes.length} file(s) would change. ` +
-          `Run \`nx run ${project}:${context.targetName}\` (without the check configuration) and commit the result.`,
+        planChangesOnlyText(plan)
+          ? `${options.chart} holds the same CRD data as ${build.options.kustomization} (in sync), but ${plan.writes.length} file(s) differ in text only ` +
+              `(no nx-helm-crds header, comments, formatting). Run \`${regenerate}\` once and commit: it rewrites them exactly as Kustomize emits them, ` +
+              'with the header that lets later runs keep them in sync; the data stays the same.'
+          : `${options.chart} is out of date with ${build.options.kustomization}: ${plan.writes.length + plan.prunes.length} file(s) would change. ` +
+              `Run \`${regenerate}\` (without the check configuration) and commit the result.`,
       );
       return false;
     }
@@ -92,20 +100,28 @@ export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: E
   }
 }
 
-function logPlan(log: TaskLog, plan: ChartPlan, chart: string, check: boolean): void {
+function logPlan(log: TaskLog, plan: ChartPlan, chart: string, check: boolean, regenerate: string): void {
   const verbs = check ? CHECK_VERBS : VERBS;
   const show = (path: string) => posix.join(chart, path);
   for (const write of plan.writes) {
-    log.info(`  ${verbs[write.reason]} ${show(write.path)} (${write.crd})`);
+    const moved = write.previousKustomization === undefined ? '' : `; it was generated from the kustomization ${write.previousKustomization}, which no helm-crds target uses any more`;
+    log.info(`  ${verbs[write.reason]} ${show(write.path)} (${write.crd}${moved})`);
     const differences = write.differences ?? [];
     for (const difference of differences.slice(0, MAX_DIFFERENCES_SHOWN)) {
       log.info(`      ${formatDifference(difference, 'Kustomize', 'chart')}`);
     }
     if (differences.length > MAX_DIFFERENCES_SHOWN) log.info(`      … and ${differences.length - MAX_DIFFERENCES_SHOWN} more differing paths`);
-    if (write.reason === 'update' && differences.length === 0) log.info('      (same data, different text: comments, formatting or the header)');
+    if (write.reason === 'adopt' && write.differences?.length === 0) {
+      log.info(`      in sync: same data as Kustomize, only the text differs (no nx-helm-crds header, comments or formatting); \`${regenerate}\` rewrites it as Kustomize emits it`);
+    } else if (write.reason !== 'create' && write.differences?.length === 0) {
+      log.info('      (same data, different text: comments, formatting or the header)');
+    }
   }
   for (const file of plan.unchanged) log.info(`  unchanged ${show(file.path)}`);
-  for (const prune of plan.prunes) log.info(`  ${check ? 'would remove' : 'removed'} ${show(prune.path)} (its CRD is no longer rendered or is provided by another file)`);
+  for (const prune of plan.prunes) {
+    const moved = prune.previousKustomization === undefined ? '' : `, taken over from the kustomization ${prune.previousKustomization}, which no helm-crds target uses any more`;
+    log.info(`  ${check ? 'would remove' : 'removed'} ${show(prune.path)} (its CRD is no longer rendered or is provided by another file${moved})`);
+  }
   for (const provided of plan.providedElsewhere) log.info(`  ${provided.crd} is provided by ${show(provided.path)}: no second copy written`);
   log.info(
     `${check ? 'check: ' : ''}${plan.writes.length} ${check ? 'to write' : 'written'}, ${plan.unchanged.length} unchanged, ` +

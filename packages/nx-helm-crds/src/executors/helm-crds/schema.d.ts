@@ -17,4 +17,5 @@ export interface HelmCrdsExecutorSchema {
   skipDataLossGuard?: boolean;
   allowCrdRemoval?: boolean;
   allowEmpty?: boolean;
+  pipelineTarget?: string;
 }

@@ -1,0 +1,31 @@
+import { readTargetOptions, type ExecutorContext } from '@nx/devkit';
+import { posix } from 'node:path';
+import { EXECUTORS } from '../../constants';
+import type { HelmCrdsExecutorSchema } from '../helm-crds/schema';
+import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
+import { siblingTargetOptions } from './sibling-targets';
+
+const chartKey = (chart: string) => posix.normalize(chart.replace(/\\/g, '/')).replace(/\/$/, '');
+
+/**
+ * The kustomizations every other helm-crds target of the workspace writes into `chart` from: their generated
+ * files there belong to them, never to this target. A target whose options cannot be read fails on its own
+ * run, so it is left out here.
+ */
+export function otherChartKustomizations(context: ExecutorContext, chart: string): string[] {
+  const kustomizations: string[] = [];
+  for (const [project, configuration] of Object.entries(context.projectsConfigurations.projects)) {
+    for (const [target, definition] of Object.entries(configuration.targets ?? {})) {
+      if (definition.executor !== EXECUTORS.helmCrds || (project === context.projectName && target === context.targetName)) continue;
+      try {
+        const options = readTargetOptions<HelmCrdsExecutorSchema>({ project, target, configuration: context.configurationName }, context);
+        if (chartKey(options.chart) !== chartKey(chart)) continue;
+        const build = siblingTargetOptions<KustomizeBuildExecutorSchema>({ ...context, projectName: project, targetName: target }, EXECUTORS.kustomizeBuild, options.buildTarget);
+        kustomizations.push(build.options.kustomization);
+      } catch {
+        continue;
+      }
+    }
+  }
+  return kustomizations;
+}
