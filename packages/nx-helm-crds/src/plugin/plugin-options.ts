@@ -25,6 +25,8 @@ export interface ChartCrdsConfig {
   readonly keep?: boolean;
   readonly sharedGuard?: boolean;
   readonly allowCrdRemoval?: boolean;
+  /** false: another tool generates the chart's CRD files; helm-crds writes nothing and verify checks them. */
+  readonly generate?: boolean;
   /** Options of the verify target (helm rendering, ignore paths, reference overlay, report format). */
   readonly verify?: ChartVerifyConfig;
 }
@@ -39,6 +41,8 @@ export interface ChartVerifyConfig {
   readonly ignore?: readonly string[];
   /** A full overlay (e.g. config/default) whose Service and Certificate the CRDs must point at; its files become inputs. */
   readonly referenceOverlay?: string;
+  /** Fail when the chart's dependencies are not vendored in charts/, instead of rendering without them. */
+  readonly requireDependencies?: boolean;
   readonly format?: 'text' | 'json' | 'github';
 }
 

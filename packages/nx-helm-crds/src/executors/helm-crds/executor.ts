@@ -1,13 +1,17 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { posix } from 'node:path';
 import { writeFileAtomically } from '../../core/atomic-files';
+import { comparedWithout } from '../../core/chart-check';
+import { readChartFiles, type ChartFile } from '../../core/chart-files';
 import { planChangesChart, type ChartPlan } from '../../core/chart-plan';
 import { applyChartPlan, planChartUpdate, readKustomizeCrds, requireChart, selectCrds } from '../../core/chart-sync';
+import { verifyChartCrds } from '../../core/chart-verification';
 import { checkUpgrade } from '../../core/release-safety';
-import { DEFAULT_FILE_NAME_PATTERN } from '../../core/crd';
+import { DEFAULT_FILE_NAME_PATTERN, type Crd } from '../../core/crd';
 import { isUnmanaged } from '../../core/crd-selection';
 import { describeError } from '../../core/errors';
 import { formatDifference } from '../../core/structural-diff';
+import { fileChanges, toJsonReport } from '../../core/verification-output';
 import { requireRealPathInWorkspace, resolveInWorkspace } from '../../core/workspace-paths';
 import { kustomizeOutputFile } from '../kustomize-build/executor';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
@@ -21,6 +25,25 @@ const MAX_DIFFERENCES_SHOWN = 20;
 const VERBS = { create: 'created', update: 'updated', adopt: 'adopted (replaced a plain copy)' } as const;
 const CHECK_VERBS = { create: 'would create', update: 'would update', adopt: 'would replace a plain copy' } as const;
 
+export interface CrdFilesRequest {
+  readonly crds: readonly Crd[];
+  readonly chartDirectory: string;
+  readonly kustomization: string;
+  /** The command that regenerates the files (it goes into their header). */
+  readonly regenerate: string;
+  readonly chartFiles?: readonly ChartFile[];
+}
+
+/** What the chart's CRD files should be, as helm-crds would write them with these options (nothing is written). */
+export function planCrdFiles(options: HelmCrdsExecutorSchema, request: CrdFilesRequest): ChartPlan {
+  return planChartUpdate({
+    ...request,
+    displayChart: options.chart,
+    layout: { ...options, placement: options.placement ?? 'crds', fileName: options.fileName ?? DEFAULT_FILE_NAME_PATTERN },
+    check: true,
+  });
+}
+
 export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: ExecutorContext, log: TaskLog): Promise<boolean> {
   const timing = new TaskTiming();
   try {
@@ -30,20 +53,17 @@ export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: E
     const chartDirectory = resolveInWorkspace(context.root, options.chart, 'chart');
     requireRealPathInWorkspace(context.root, chartDirectory, 'chart', options.chart);
     requireChart(chartDirectory, options.chart);
+    if (options.generate === false) {
+      log.info(`generate: false: ${options.chart}'s CRD files come from another tool; nothing written (verify checks them against Kustomize).`);
+      return true;
+    }
 
     const source = `the output of kustomize build ${build.options.kustomization} (${outputFile})`;
     const allCrds = readKustomizeCrds(resolveInWorkspace(context.root, outputFile, 'outputFile'), outputFile, build.options.kustomization);
     const crds = selectCrds(allCrds, options, source, options.allowEmpty ?? false);
     const check = options.check ?? false;
-    const plan = planChartUpdate({
-      crds,
-      chartDirectory,
-      displayChart: options.chart,
-      layout: { ...options, placement: options.placement ?? 'crds', fileName: options.fileName ?? DEFAULT_FILE_NAME_PATTERN },
-      kustomization: build.options.kustomization,
-      regenerate: `nx run ${project}:${context.targetName}`,
-      check,
-    });
+    const chartFiles = readChartFiles(chartDirectory);
+    const plan = planCrdFiles(options, { crds, chartDirectory, chartFiles, kustomization: build.options.kustomization, regenerate: `nx run ${project}:${context.targetName}` });
     const revision = options.previousRevision ?? 'HEAD';
     const upgrade = await checkUpgrade({
       workspaceRoot: context.root,
@@ -67,16 +87,29 @@ export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: E
     const leftAlone = allCrds.filter((crd) => isUnmanaged(crd.name, options)).map((crd) => crd.name);
     if (leftAlone.length > 0) log.info(`  unmanaged, left alone: ${leftAlone.join(', ')}`);
 
-    const report = JSON.stringify({ chart: options.chart, kustomization: build.options.kustomization, check, ...plan, writes: plan.writes.map(({ content: _content, ...write }) => write) }, null, 2);
+    // The chart as this step found it, compared file by file (not rendered: verify renders), in verify's report format.
+    const verification = verifyChartCrds(allCrds, chartFiles, options, comparedWithout([]));
+    const report = toJsonReport(verification, {
+      step: 'helm-crds',
+      chart: options.chart,
+      kustomization: build.options.kustomization,
+      generated: true,
+      written: !check,
+      rendered: false,
+      missingDependencies: [],
+      ignoredPaths: comparedWithout([]),
+      findings: [],
+      files: fileChanges(plan, verification),
+    });
     const reportFile = check ? options.checkReport : defaultOutputPath(project, `${context.targetName}.json`);
-    if (reportFile) writeFileAtomically(resolveInWorkspace(context.root, reportFile, 'checkReport'), `${report}\n`);
+    if (reportFile) writeFileAtomically(resolveInWorkspace(context.root, reportFile, 'checkReport'), `${JSON.stringify(report, null, 2)}\n`);
 
     if (check && planChangesChart(plan)) {
-      log.error(
-        `${options.chart} is out of date with ${build.options.kustomization}: ${plan.writes.length + plan.prunes.length} file(s) would change. ` +
-          `Run \`nx run ${project}:${context.targetName}\` (without the check configuration) and commit the result.`,
+      // Not a failure here: verify, which runs next, fails with the full report (text, JSON, GitHub annotations).
+      log.warn(
+        `${options.chart} is out of date with ${build.options.kustomization}: ${plan.writes.length + plan.prunes.length} file(s) would change; ` +
+          `verify reports every difference and fails. Run \`nx run ${project}:${context.targetName}\` (without the check configuration) and commit the result.`,
       );
-      return false;
     }
     return true;
   } catch (error) {

@@ -16,4 +16,5 @@ export interface HelmCrdsExecutorSchema {
   previousRevision?: string;
   allowCrdRemoval?: boolean;
   allowEmpty?: boolean;
+  generate?: boolean;
 }

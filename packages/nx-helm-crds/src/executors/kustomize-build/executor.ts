@@ -3,6 +3,7 @@ import { writeFileAtomically } from '../../core/atomic-files';
 import { UserError, describeError } from '../../core/errors';
 import { readKustomizationGraph, requireKustomizationFile, type KustomizationGraph } from '../../core/kustomization-graph';
 import { kustomizeBuild, safetyFlags, type KustomizeSafety } from '../../core/kustomize';
+import { progressReporter } from '../../core/progress';
 import { resolveKustomize } from '../../core/tool-resolution';
 import { displayPath, requireDirectory, resolveInWorkspace } from '../../core/workspace-paths';
 import { defaultOutputPath } from '../../constants';
@@ -65,6 +66,7 @@ export async function buildKustomization(options: KustomizeBuildExecutorSchema, 
         displayDirectory: options.kustomization,
         extraArgs: options.args,
         timeout: options.timeout,
+        progress: progressReporter(log.info),
         ...kustomizeSafety(options),
       }),
     );
