@@ -36,7 +36,7 @@ function helmFor(mode: HelmMode, explicit: string | undefined, root: string, log
 }
 
 /** The format to print in: the option, else GitHub annotations when running in GitHub Actions, else text. */
-export function outputFormat(option: VerifyExecutorSchema['format'], env: NodeJS.ProcessEnv = process.env): NonNullable<VerifyExecutorSchema['format']> {
+function outputFormat(option: VerifyExecutorSchema['format'], env: NodeJS.ProcessEnv = process.env): NonNullable<VerifyExecutorSchema['format']> {
   return option ?? (env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
 }
 
