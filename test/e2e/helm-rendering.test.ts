@@ -84,7 +84,8 @@ describe('templates/ placement verified through the real helm', () => {
       const result = workspace.nx(['run', 'chart:verify', '-c', 'check', '--exclude-task-dependencies', '--format=github']);
       assert.notEqual(result.status, 0, result.output);
       assert.match(result.output, /spec\.conversion\.strategy: "Webhook" in Kustomize, "None" in chart/);
-      assert.match(result.output, /::error file=examples\/operator\/chart\/templates\/crd\/trainedmodels\.serving\.example\.io\.yaml,title=CRD differs%3A trainedmodels\.serving\.example\.io::/);
+      const line = generated.split('\n').findIndex((text) => text.includes('strategy: Webhook')) + 1;
+      assert.match(result.output, new RegExp(`::error file=examples/operator/chart/templates/crd/trainedmodels\\.serving\\.example\\.io\\.yaml,line=${line},title=CRD drift%3A trainedmodels\\.serving\\.example\\.io differs::`));
       const report = JSON.parse(workspace.read('dist/nx-helm-crds/chart/verify.json'));
       assert.deepEqual(validateAgainstSchema(report, REPORT_SCHEMA), []);
       assert.equal(report.result, 'drift');

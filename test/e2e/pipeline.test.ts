@@ -97,7 +97,8 @@ describe('nx run chart:crds on the example operator', () => {
     assert.notEqual(check.status, 0, check.output);
     assert.match(check.output, /would update examples\/operator\/chart\/crds\/serving\.example\.io_trainedmodels\.yaml/);
     assert.match(check.output, /spec\.conversion\.strategy: "Webhook" in Kustomize, "None" in chart/);
-    assert.match(check.output, /1 file\(s\) would change/);
+    assert.match(check.output, /1 file\(s\) would change; verify reports every difference and fails/);
+    assert.match(check.output, /- chart:verify:check/, 'verify is the step that fails');
 
     const verify = workspace.nx(['run', 'chart:verify', '-c', 'check', '--exclude-task-dependencies']);
     assert.notEqual(verify.status, 0, verify.output);
@@ -124,9 +125,10 @@ describe('nx run chart:crds on the example operator', () => {
     assert.match(check.output, /metadata\.annotations: missing in chart|metadata\.annotations\["cert-manager\.io\/inject-ca-from"\]: missing in chart/);
     assert.match(workspace.read(TRAINED_MODELS), /^---\n/, 'check mode must not write');
     const report = JSON.parse(workspace.read('dist/nx-helm-crds/chart/helm-crds-check.json'));
-    assert.deepEqual(report.writes.map((write: { path: string; reason: string }) => [write.path, write.reason]), [
+    assert.deepEqual(report.files.map((file: { path: string; change: string }) => [file.path, file.change]), [
       ['crds/serving.example.io_trainedmodels.yaml', 'adopt'],
     ]);
+    assert.equal(report.result, 'drift');
 
     const fix = workspace.nx(['run', 'chart:crds']);
     assert.equal(fix.status, 0, fix.output);

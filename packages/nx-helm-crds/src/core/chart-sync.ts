@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { readChartFiles } from './chart-files';
+import { readChartFiles, type ChartFile } from './chart-files';
 import { planChart, planChangesChart, type ChartPlan } from './chart-plan';
 import { collectCrds, validateFileNamePattern, type Crd } from './crd';
 import { isSelected, matchesGlob, type CrdSelection } from './crd-selection';
@@ -100,12 +100,14 @@ export interface ChartSyncRequest {
   readonly check: boolean;
   /** Kustomizations other helm-crds targets write into this chart from (see ChartPlanOptions). */
   readonly otherKustomizations?: readonly string[];
+  /** The chart's files, when the caller has read them already (else they are read here). */
+  readonly chartFiles?: readonly ChartFile[];
 }
 
 /** Plans the chart's CRD files (nothing is written). */
 export function planChartUpdate(request: ChartSyncRequest): ChartPlan {
   validateFileNamePattern(request.layout.fileName);
-  const plan = planChart(request.crds, readChartFiles(request.chartDirectory), {
+  const plan = planChart(request.crds, request.chartFiles ?? readChartFiles(request.chartDirectory), {
     directory: crdDirectory(request.layout),
     fileName: request.layout.fileName,
     source: { kustomization: request.kustomization, regenerate: request.regenerate },

@@ -109,6 +109,11 @@ const STATUS_TEXT: Record<CrdStatus, string> = {
   excluded: 'excluded by include/exclude',
 };
 
+/** What a status means, in words. */
+export function statusText(status: CrdStatus): string {
+  return STATUS_TEXT[status];
+}
+
 const MAX_DIFFERENCES_SHOWN = 40;
 
 /** The report for people: one block per CRD, its differing paths, then the summary line. */

@@ -1,4 +1,5 @@
 import { UserError } from './errors';
+import { withProgress, type ProgressReporter } from './progress';
 import { probeTool, type ToolCommand } from './tool-resolution';
 
 export interface HelmTemplateRequest {
@@ -14,6 +15,7 @@ export interface HelmTemplateRequest {
   /** `key=value` pairs for --set, in order. */
   readonly set?: readonly string[];
   readonly timeout?: number;
+  readonly progress?: ProgressReporter;
 }
 
 /**
@@ -38,7 +40,11 @@ export function helmTemplateArgs(request: HelmTemplateRequest): string[] {
 export async function helmTemplate(request: HelmTemplateRequest): Promise<string> {
   const { execa } = await import('execa');
   const args = helmTemplateArgs(request);
-  const result = await execa(request.helm.file, args, { reject: false, timeout: request.timeout || undefined, maxBuffer: 512 * 1024 * 1024 });
+  const result = await withProgress(
+    `helm template ${request.displayChart}`,
+    execa(request.helm.file, args, { reject: false, timeout: request.timeout || undefined, maxBuffer: 512 * 1024 * 1024 }),
+    request.progress,
+  );
   if (result.timedOut) {
     throw new UserError(`helm template ${request.displayChart} did not finish within ${request.timeout} ms and was killed.`);
   }

@@ -1,4 +1,5 @@
 import { UserError } from './errors';
+import { withProgress, type ProgressReporter } from './progress';
 import { probeTool, type ToolCommand } from './tool-resolution';
 
 /**
@@ -25,6 +26,7 @@ export interface KustomizeBuildRequest extends KustomizeSafety {
   readonly extraArgs?: readonly string[];
   /** Milliseconds before the process is killed; 0 waits forever. */
   readonly timeout?: number;
+  readonly progress?: ProgressReporter;
 }
 
 /** `kubectl kustomize` embeds Kustomize but lacks some of the standalone binary's flags (`--enable-exec`). */
@@ -244,7 +246,7 @@ export async function kustomizeBuild(request: KustomizeBuildRequest): Promise<st
       subprocess.stderr?.destroy();
     }
   });
-  const result = await subprocess;
+  const result = await withProgress(`kustomize build ${request.displayDirectory}`, subprocess, request.progress);
   const stderr = String(result.stderr ?? '').trim();
   if (result.timedOut) {
     throw new UserError(

@@ -42,6 +42,11 @@ describe('chart generator', () => {
     ]);
   });
 
+  it('wires a chart another tool generates: generate: false', async () => {
+    await chartGenerator(tree, { chart: 'charts/kserve', kustomization: 'config/crd', generate: false, skipFormat: true });
+    assert.deepEqual(pluginEntries(tree)[0], { plugin: 'nx-helm-crds', options: { charts: { 'charts/kserve': { kustomization: 'config/crd', generate: false } } } });
+  });
+
   it('replaces the entry of a chart wired before and keeps the others', async () => {
     tree.write('charts/other/Chart.yaml', 'apiVersion: v2\nname: other\nversion: 0.1.0\n');
     await chartGenerator(tree, { chart: 'charts/other', kustomization: 'config/crd', skipFormat: true });

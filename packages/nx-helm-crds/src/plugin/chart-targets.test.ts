@@ -109,6 +109,7 @@ describe('chartTargets', () => {
       '{workspaceRoot}/ci/values.yaml',
       '{workspaceRoot}/config/default/kustomization.yaml',
       { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --kustomize --helm tools/helm' },
+      { env: 'GITHUB_ACTIONS' },
     ]);
     assert.deepEqual(verify.options, { values: ['ci/values.yaml'], referenceOverlay: 'config/default', format: 'github', helmBinary: 'tools/helm' });
   });
@@ -150,5 +151,19 @@ describe('chartTargets', () => {
     for (const [name, target] of Object.entries(chartTargets(request))) {
       assert.match(String(target.metadata?.description), /\w+ .*/, name);
     }
+  });
+
+  it('generate: false: helm-crds writes nothing and restores nothing; verify and crds keep their inputs', () => {
+    const targets = chartTargets({ ...request, config: { kustomization: 'config/crd', generate: false, verify: { requireDependencies: true } } });
+    assert.equal(targets['helm-crds'].options.generate, false);
+    assert.deepEqual(targets['helm-crds'].outputs, []);
+    assert.match(String(targets['helm-crds'].metadata?.description), /another tool/);
+    assert.equal(targets.verify.options.requireDependencies, true);
+    assert.deepEqual(targets.crds.inputs, chartTargets(request).crds.inputs, 'nx affected reaches it the same way');
+  });
+
+  it("keys verify on GITHUB_ACTIONS, which switches its output to annotations that a cache hit replays", () => {
+    assert.deepEqual(chartTargets(request).verify.inputs?.at(-1), { env: 'GITHUB_ACTIONS' });
+    assert.equal(chartTargets(request)['helm-crds'].inputs?.some((input) => typeof input === 'object' && 'env' in input), false);
   });
 });

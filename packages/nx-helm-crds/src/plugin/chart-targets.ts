@@ -55,6 +55,7 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
   const uncached = remoteUncached || unreadableUncached;
   const buildTarget = request.sharedBuildProject ? `${request.sharedBuildProject}:${names.kustomizeBuild}` : undefined;
   const helmCrdsOptions = definedOnly({ chart, ...chartOptionsFor(config, 'helm-crds'), buildTarget, pipelineTarget: names.crds });
+  const generate = config.generate !== false;
   const verifyOptions = definedOnly({ ...config.verify, helmBinary: request.helm });
   const tools = toolsFingerprint(request.kustomize, request.helm);
   const kustomizationFiles = request.kustomizationFiles.map((file) => `{workspaceRoot}/${file}`);
@@ -96,17 +97,21 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
       // replaces the CRD folder with the cached one. Nx hashes file inputs when the command starts, so the
       // run after one that rewrote the chart re-runs this step once (writing nothing).
       inputs: [...kustomizeResult, '{projectRoot}/**/*', tools],
-      outputs: [
-        `{workspaceRoot}/${defaultOutputPath(projectName, `${names.helmCrds}.json`)}`,
-        // A check run writes nothing to the chart, so its only output is its report: restoring the chart
-        // folder from a cached check would hide a broken commit.
-        `{options.checkReport ?? {workspaceRoot}/${posix.join(chart, directory)}}`,
-      ],
+      // With generate: false it writes nothing at all, so it has no outputs to restore.
+      outputs: generate
+        ? [
+            `{workspaceRoot}/${defaultOutputPath(projectName, `${names.helmCrds}.json`)}`,
+            // A check run writes nothing to the chart, so its only output is its report: restoring the chart
+            // folder from a cached check would hide a broken commit.
+            `{options.checkReport ?? {workspaceRoot}/${posix.join(chart, directory)}}`,
+          ]
+        : [],
       metadata: {
         technologies: ['helm'],
-        description:
-          `Write the CRDs of ${config.kustomization} into ${posix.join(chart, directory)}/, one file per CRD (check: list what would change)` +
-          (buildTarget ? `; reads the output of ${buildTarget}, which builds the same kustomization` : ''),
+        description: generate
+          ? `Write the CRDs of ${config.kustomization} into ${posix.join(chart, directory)}/, one file per CRD (check: list what would change)` +
+            (buildTarget ? `; reads the output of ${buildTarget}, which builds the same kustomization` : '')
+          : `generate: false: ${chart}'s CRD files come from another tool; writes nothing (verify checks them against ${config.kustomization})`,
         help: help(names.helmCrds),
       },
     },
@@ -121,6 +126,9 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
         '{projectRoot}/**/*',
         ...[...(config.verify?.values ?? []), ...(request.referenceOverlayFiles ?? [])].map((file) => `{workspaceRoot}/${file}`),
         tools,
+        // It switches the default format to GitHub annotations, which a cache hit replays: a result cached
+        // outside GitHub Actions must not stand in for one inside it.
+        { env: 'GITHUB_ACTIONS' },
       ],
       outputs: [`{workspaceRoot}/${defaultOutputPath(projectName, `${names.verify}.json`)}`],
       metadata: {

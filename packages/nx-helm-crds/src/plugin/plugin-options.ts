@@ -28,6 +28,8 @@ export interface ChartCrdsConfig {
   readonly previousRevision?: string;
   readonly skipDataLossGuard?: boolean;
   readonly allowCrdRemoval?: boolean;
+  /** false: another tool generates the chart's CRD files; helm-crds writes nothing and verify checks them. */
+  readonly generate?: boolean;
   /** Options of the verify target (helm rendering, ignore paths, reference overlay, report format). */
   readonly verify?: ChartVerifyConfig;
 }
@@ -61,6 +63,7 @@ export const CHART_OPTION_EXECUTORS = {
   previousRevision: 'helm-crds',
   skipDataLossGuard: 'helm-crds',
   allowCrdRemoval: 'helm-crds',
+  generate: 'helm-crds',
   verify: 'verify',
 } as const satisfies Record<keyof ChartCrdsConfig, OptionExecutor>;
 
@@ -86,6 +89,8 @@ export interface ChartVerifyConfig {
   readonly ignore?: readonly string[];
   /** A full overlay (e.g. config/default) whose Service and Certificate the CRDs must point at; its files become inputs. */
   readonly referenceOverlay?: string;
+  /** Fail when the chart's dependencies are not vendored in charts/, instead of rendering without them. */
+  readonly requireDependencies?: boolean;
   readonly format?: 'text' | 'json' | 'github';
   /** Workspace-relative JSON report file (never inside a chart). */
   readonly report?: string;

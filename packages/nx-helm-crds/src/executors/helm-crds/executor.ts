@@ -1,14 +1,18 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { posix } from 'node:path';
 import { writeFileAtomically } from '../../core/atomic-files';
+import { comparedWithout } from '../../core/chart-check';
+import { readChartFiles, type ChartFile } from '../../core/chart-files';
 import { planChangesChart, planChangesOnlyText, type ChartPlan } from '../../core/chart-plan';
 import { applyChartPlan, planChartUpdate, readKustomizeCrds, requireChart, selectCrds } from '../../core/chart-sync';
+import { verifyChartCrds } from '../../core/chart-verification';
 import { resolveOutputPath } from '../../core/output-paths';
 import { checkUpgrade } from '../../core/release-safety';
-import { DEFAULT_FILE_NAME_PATTERN } from '../../core/crd';
+import { DEFAULT_FILE_NAME_PATTERN, type Crd } from '../../core/crd';
 import { isUnmanaged } from '../../core/crd-selection';
 import { describeError } from '../../core/errors';
 import { formatDifference } from '../../core/structural-diff';
+import { fileChanges, toJsonReport } from '../../core/verification-output';
 import { requireRealPathInWorkspace, resolveInWorkspace } from '../../core/workspace-paths';
 import { kustomizeOutputFile } from '../kustomize-build/executor';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
@@ -23,6 +27,32 @@ const MAX_DIFFERENCES_SHOWN = 20;
 const VERBS = { create: 'created', update: 'updated', adopt: 'adopted (replaced a plain copy)', 'take-over': 'took over' } as const;
 const CHECK_VERBS = { create: 'would create', update: 'would update', adopt: 'would replace a plain copy', 'take-over': 'would take over' } as const;
 
+export interface CrdFilesRequest {
+  readonly crds: readonly Crd[];
+  readonly chartDirectory: string;
+  readonly kustomization: string;
+  /** The command that regenerates the files (it goes into their header). */
+  readonly regenerate: string;
+  readonly chartFiles?: readonly ChartFile[];
+  /** Kustomizations other helm-crds targets write into this chart from (their generated files are theirs). */
+  readonly otherKustomizations?: readonly string[];
+}
+
+/** The command users run to regenerate the chart (`nx run chart:crds`), not this inner step: it goes into headers and advice. */
+export function regenerateCommand(project: string, options: HelmCrdsExecutorSchema, helmCrdsTarget: string): string {
+  return `nx run ${project}:${options.pipelineTarget ?? helmCrdsTarget}`;
+}
+
+/** What the chart's CRD files should be, as helm-crds would write them with these options (nothing is written). */
+export function planCrdFiles(options: HelmCrdsExecutorSchema, request: CrdFilesRequest): ChartPlan {
+  return planChartUpdate({
+    ...request,
+    displayChart: options.chart,
+    layout: { ...options, placement: options.placement ?? 'crds', fileName: options.fileName ?? DEFAULT_FILE_NAME_PATTERN },
+    check: true,
+  });
+}
+
 export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: ExecutorContext, log: TaskLog): Promise<boolean> {
   const timing = new TaskTiming();
   try {
@@ -32,6 +62,10 @@ export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: E
     const chartDirectory = resolveInWorkspace(context.root, options.chart, 'chart');
     requireRealPathInWorkspace(context.root, chartDirectory, 'chart', options.chart);
     requireChart(chartDirectory, options.chart);
+    if (options.generate === false) {
+      log.info(`generate: false: ${options.chart}'s CRD files come from another tool; nothing written (verify checks them against Kustomize).`);
+      return true;
+    }
 
     const source = `the output of kustomize build ${build.options.kustomization} (${outputFile})`;
     const allCrds = readKustomizeCrds(resolveInWorkspace(context.root, outputFile, 'outputFile'), outputFile, build.options.kustomization);
@@ -39,16 +73,14 @@ export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: E
     const check = options.check ?? false;
     const reportFile = check ? options.checkReport : defaultOutputPath(project, `${context.targetName}.json`);
     const reportPath = reportFile === undefined ? undefined : resolveOutputPath(context.root, reportFile, 'checkReport');
-    // The command users run (`nx run chart:crds`), not this inner step, goes into headers and advice.
-    const regenerate = `nx run ${project}:${options.pipelineTarget ?? context.targetName}`;
-    const plan = planChartUpdate({
+    const regenerate = regenerateCommand(project, options, context.targetName!);
+    const chartFiles = readChartFiles(chartDirectory);
+    const plan = planCrdFiles(options, {
       crds,
       chartDirectory,
-      displayChart: options.chart,
-      layout: { ...options, placement: options.placement ?? 'crds', fileName: options.fileName ?? DEFAULT_FILE_NAME_PATTERN },
+      chartFiles,
       kustomization: build.options.kustomization,
       regenerate,
-      check,
       otherKustomizations: otherChartKustomizations(context, options.chart),
     });
     const revision = options.previousRevision ?? 'HEAD';
@@ -77,19 +109,32 @@ export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: E
     const leftAlone = allCrds.filter((crd) => isUnmanaged(crd.name, options)).map((crd) => crd.name);
     if (leftAlone.length > 0) log.info(`  unmanaged, left alone: ${leftAlone.join(', ')}`);
 
-    const report = JSON.stringify({ chart: options.chart, kustomization: build.options.kustomization, check, ...plan, writes: plan.writes.map(({ content: _content, ...write }) => write) }, null, 2);
-    if (reportPath) writeFileAtomically(reportPath, `${report}\n`);
+    // The chart as this step found it, compared file by file (not rendered: verify renders), in verify's report format.
+    const verification = verifyChartCrds(allCrds, chartFiles, options, comparedWithout([]));
+    const report = toJsonReport(verification, {
+      step: 'helm-crds',
+      chart: options.chart,
+      kustomization: build.options.kustomization,
+      generated: true,
+      written: !check,
+      rendered: false,
+      missingDependencies: [],
+      ignoredPaths: comparedWithout([]),
+      findings: [],
+      files: fileChanges(plan, verification),
+    });
+    if (reportPath) writeFileAtomically(reportPath, `${JSON.stringify(report, null, 2)}\n`);
 
     if (check && planChangesChart(plan)) {
-      log.error(
+      // Not a failure here: verify, which runs next, fails with the full report (text, JSON, GitHub annotations).
+      log.warn(
         planChangesOnlyText(plan)
           ? `${options.chart} holds the same CRD data as ${build.options.kustomization} (in sync), but ${plan.writes.length} file(s) differ in text only ` +
-              `(no nx-helm-crds header, comments, formatting). Run \`${regenerate}\` once and commit: it rewrites them exactly as Kustomize emits them, ` +
-              'with the header that lets later runs keep them in sync; the data stays the same.'
-          : `${options.chart} is out of date with ${build.options.kustomization}: ${plan.writes.length + plan.prunes.length} file(s) would change. ` +
-              `Run \`${regenerate}\` (without the check configuration) and commit the result.`,
+              `(no nx-helm-crds header, comments, formatting); verify reports them and fails. Run \`${regenerate}\` once and commit: it rewrites them ` +
+              'exactly as Kustomize emits them, with the header that lets later runs keep them in sync; the data stays the same.'
+          : `${options.chart} is out of date with ${build.options.kustomization}: ${plan.writes.length + plan.prunes.length} file(s) would change; ` +
+              `verify reports every difference and fails. Run \`${regenerate}\` (without the check configuration) and commit the result.`,
       );
-      return false;
     }
     return true;
   } catch (error) {

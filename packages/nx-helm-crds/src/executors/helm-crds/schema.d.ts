@@ -18,4 +18,5 @@ export interface HelmCrdsExecutorSchema {
   allowCrdRemoval?: boolean;
   allowEmpty?: boolean;
   pipelineTarget?: string;
+  generate?: boolean;
 }

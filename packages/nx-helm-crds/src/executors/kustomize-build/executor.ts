@@ -4,6 +4,7 @@ import { UserError, describeError } from '../../core/errors';
 import { readKustomizationGraph, requireKustomizationFile, type KustomizationGraph } from '../../core/kustomization-graph';
 import { kustomizeBuild, safetyFlags, type KustomizeSafety } from '../../core/kustomize';
 import { resolveOutputPath } from '../../core/output-paths';
+import { progressReporter } from '../../core/progress';
 import { resolveKustomize } from '../../core/tool-resolution';
 import { displayPath, requireDirectory, resolveInWorkspace } from '../../core/workspace-paths';
 import { defaultOutputPath } from '../../constants';
@@ -81,6 +82,7 @@ export async function buildKustomization(options: KustomizeBuildExecutorSchema, 
         displayDirectory: options.kustomization,
         extraArgs: options.args,
         timeout: options.timeout,
+        progress: progressReporter(log.info),
         ...kustomizeSafety(options),
       }),
     );

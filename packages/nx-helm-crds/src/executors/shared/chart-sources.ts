@@ -12,11 +12,16 @@ const chartKey = (chart: string) => posix.normalize(chart.replace(/\\/g, '/')).r
  * files there belong to them, never to this target. A target whose options cannot be read fails on its own
  * run, so it is left out here.
  */
-export function otherChartKustomizations(context: ExecutorContext, chart: string): string[] {
+export function otherChartKustomizations(
+  context: ExecutorContext,
+  chart: string,
+  /** The helm-crds target asking (by default the running one). */
+  self: { readonly project: string; readonly target: string } = { project: context.projectName!, target: context.targetName! },
+): string[] {
   const kustomizations: string[] = [];
   for (const [project, configuration] of Object.entries(context.projectsConfigurations.projects)) {
     for (const [target, definition] of Object.entries(configuration.targets ?? {})) {
-      if (definition.executor !== EXECUTORS.helmCrds || (project === context.projectName && target === context.targetName)) continue;
+      if (definition.executor !== EXECUTORS.helmCrds || (project === self.project && target === self.target)) continue;
       try {
         const options = readTargetOptions<HelmCrdsExecutorSchema>({ project, target, configuration: context.configurationName }, context);
         if (chartKey(options.chart) !== chartKey(chart)) continue;

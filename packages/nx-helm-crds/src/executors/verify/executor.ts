@@ -1,20 +1,25 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { EXECUTORS, defaultOutputPath } from '../../constants';
 import { checkChart, type HelmMode } from '../../core/chart-check';
-import { requireChart } from '../../core/chart-sync';
+import { requireChart, selectCrds } from '../../core/chart-sync';
 import { DRIFT_STATUSES, formatVerificationReport, summaryLine } from '../../core/chart-verification';
+import { collectCrds } from '../../core/crd';
+import { progressReporter, type ProgressReporter } from '../../core/progress';
 import { UserError, describeError } from '../../core/errors';
 import { kustomizeBuild } from '../../core/kustomize';
 import { resolveOutputPath } from '../../core/output-paths';
 import { resolveHelm, resolveKustomize, type ToolCommand } from '../../core/tool-resolution';
-import { toGithubAnnotations, toJsonReport } from '../../core/verification-output';
+import { fileChanges, toGithubAnnotations, toJsonReport, toStepSummary, type FileChange } from '../../core/verification-output';
 import { writeFileAtomically } from '../../core/atomic-files';
 import { requireDirectory, resolveInWorkspace } from '../../core/workspace-paths';
 import { splitYamlDocuments } from '../../core/yaml-documents';
 import type { HelmCrdsExecutorSchema } from '../helm-crds/schema';
+import { planCrdFiles, regenerateCommand } from '../helm-crds/executor';
 import { kustomizeOutputFile, kustomizeSafety } from '../kustomize-build/executor';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
+import { otherChartKustomizations } from '../shared/chart-sources';
 import { siblingTargetOptions } from '../shared/sibling-targets';
 import { batchOf, singleTask, type TaskLog } from '../shared/batch';
 import { TaskTiming } from '../shared/task-timing';
@@ -32,21 +37,30 @@ function helmFor(mode: HelmMode, explicit: string | undefined, root: string, log
   }
 }
 
+/** The format to print in: the option, else GitHub annotations when running in GitHub Actions, else text. */
+function outputFormat(option: VerifyExecutorSchema['format'], env: NodeJS.ProcessEnv = process.env): NonNullable<VerifyExecutorSchema['format']> {
+  return option ?? (env.GITHUB_ACTIONS === 'true' ? 'github' : 'text');
+}
+
 export async function verifyChart(options: VerifyExecutorSchema, context: ExecutorContext, log: TaskLog): Promise<boolean> {
   const timing = new TaskTiming();
   let rendered = false;
   try {
     const project = context.projectName!;
+    const reportFile = options.report ?? defaultOutputPath(project, `${context.targetName}.json`);
+    const reportPath = resolveOutputPath(context.root, reportFile, 'report');
+    // A report left by an earlier run must never stand for this one, which may fail before writing its own.
+    rmSync(reportPath, { force: true });
     const helmCrds = siblingTargetOptions<HelmCrdsExecutorSchema>(context, EXECUTORS.helmCrds, options.helmCrdsTarget);
     const build = siblingTargetOptions<KustomizeBuildExecutorSchema>(context, EXECUTORS.kustomizeBuild, helmCrds.options.buildTarget);
     const chart = helmCrds.options.chart;
     const chartDirectory = resolveInWorkspace(context.root, chart, 'chart');
     requireChart(chartDirectory, chart);
-    const reportFile = options.report ?? defaultOutputPath(project, `${context.targetName}.json`);
-    const reportPath = resolveOutputPath(context.root, reportFile, 'report');
+    const generated = helmCrds.options.generate !== false;
     const outputFile = kustomizeOutputFile(build.options, build.project);
     const kustomizeSource = `the output of kustomize build ${build.options.kustomization} (${outputFile})`;
     const kustomizeDocuments = splitYamlDocuments(readKustomizeOutput(resolveInWorkspace(context.root, outputFile, 'outputFile'), outputFile), kustomizeSource);
+    const progress = progressReporter(log.info);
 
     const result = await checkChart({
       kustomizeDocuments,
@@ -60,36 +74,87 @@ export async function verifyChart(options: VerifyExecutorSchema, context: Execut
       valuesFiles: (options.values ?? []).map((file) => resolveInWorkspace(context.root, file, 'values')),
       set: options.set ?? [],
       ignore: options.ignore ?? [],
-      keep: Boolean(helmCrds.options.keep),
+      requireDependencies: options.requireDependencies,
+      progress,
       namespaceTemplate: Boolean(helmCrds.options.namespaceTemplate),
-      overlay: options.referenceOverlay ? await timing.measure('kustomize', () => renderOverlay(options.referenceOverlay!, build.options, context.root)) : undefined,
+      overlay: options.referenceOverlay ? await timing.measure('kustomize', () => renderOverlay(options.referenceOverlay!, build.options, context.root, progress)) : undefined,
     });
+    // The files helm-crds would change: a chart that is out of date fails here with the full report, also when
+    // only the text of a generated file differs (the check configuration's helm-crds does not fail on drift).
+    const files: FileChange[] = generated
+      ? fileChanges(
+          planCrdFiles(helmCrds.options, {
+            crds: selectCrds(collectCrds(kustomizeDocuments, kustomizeSource), helmCrds.options, kustomizeSource, helmCrds.options.allowEmpty ?? false),
+            chartDirectory,
+            kustomization: build.options.kustomization,
+            regenerate: regenerateCommand(project, helmCrds.options, helmCrds.target),
+            otherKustomizations: otherChartKustomizations(context, chart, { project: helmCrds.project, target: helmCrds.target }),
+          }),
+          result.report,
+        )
+      : [];
 
     rendered = result.rendered;
-    const reportContext = { chart, kustomization: build.options.kustomization, rendered: result.rendered, ignoredPaths: result.ignoredPaths, findings: result.findings };
-    const json = toJsonReport(result.report, reportContext);
+    const json = toJsonReport(result.report, {
+      step: 'verify',
+      chart,
+      kustomization: build.options.kustomization,
+      generated,
+      written: false,
+      rendered: result.rendered,
+      missingDependencies: result.missingDependencies,
+      ignoredPaths: result.ignoredPaths,
+      findings: result.findings,
+      files,
+    });
     writeFileAtomically(reportPath, `${JSON.stringify(json, null, 2)}\n`);
 
     const how = result.rendered ? `rendered with helm template --namespace ${result.namespace}` : 'chart files, not rendered';
     log.info(`verify ${chart} (${how}) against kustomize build ${build.options.kustomization}`);
-    if (options.format === 'json') {
+    if (result.missingDependencies.length > 0) {
+      log.warn(
+        `rendered without the dependencies ${result.missingDependencies.join(', ')}: they are not in ${chart}/charts/ (run \`helm dependency build ${chart}\` to render them too; ` +
+          'requireDependencies: true makes this an error). CRDs from those subcharts are not verified.',
+      );
+    }
+    const format = outputFormat(options.format);
+    if (format === 'json') {
       log.info(JSON.stringify(json, null, 2));
     } else {
       const print = json.result === 'in-sync' ? log.info : log.error;
       print(formatVerificationReport(result.report));
+      for (const file of files) {
+        print(`  ${file.change === 'remove' ? 'would remove' : `would ${file.change}`} ${chart}/${file.path}${file.textOnly ? ' (same data, different text: comments, formatting or the header)' : ''}`);
+      }
       for (const finding of result.findings) {
         (finding.level === 'error' ? log.error : log.warn)(`${finding.level}: ${finding.crd}${finding.path ? ` ${finding.path}` : ''}: ${finding.message}`);
       }
       if (result.ignoredPaths.length > 0) log.info(`ignored paths: ${result.ignoredPaths.join(', ')}`);
-      if (options.format === 'github') for (const line of toGithubAnnotations(result.report, reportContext)) log.info(line);
+      if (format === 'github') {
+        const readChartText = (path: string) => {
+          try {
+            return readFileSync(join(chartDirectory, path), 'utf8');
+          } catch {
+            return undefined;
+          }
+        };
+        for (const line of toGithubAnnotations(json, readChartText)) log.info(line);
+      }
     }
+    // Not part of the cache key: a chart served from the cache adds no summary (failures are never cached).
+    if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, toStepSummary(json));
+
     if (json.result === 'in-sync') return true;
     const drifted = result.report.crds.filter((verdict) => DRIFT_STATUSES.includes(verdict.status)).length;
-    log.error(
-      json.result === 'drift'
-        ? `${chart} does not match Kustomize (${summaryLine(result.report)}; ${drifted} CRD(s) to fix). Run \`nx run ${project}:${helmCrds.target}\` to regenerate the chart's CRDs, or fix the hand-maintained files listed above.`
-        : `${chart} matches Kustomize, but a CRD breaks a rule listed above; fix its source in ${build.options.kustomization}.`,
-    );
+    const regenerate = generated
+      ? `Run \`nx run ${project}:${helmCrds.target}\` to regenerate the chart's CRDs, or fix the hand-maintained files listed above.`
+      : 'Regenerate the chart with the tool that generates it (generate: false), or fix the files listed above.';
+    const messages = {
+      drift: `${chart} does not match Kustomize (${summaryLine(result.report)}; ${drifted} CRD(s) and ${files.length} file(s) to fix). ${regenerate}`,
+      'text-drift': `${chart} installs what Kustomize renders, but ${files.length} generated file(s) differ in text from what helm-crds writes. ${regenerate}`,
+      invalid: `${chart} matches Kustomize, but a CRD breaks a rule listed above; fix its source in ${build.options.kustomization}.`,
+    };
+    log.error(messages[json.result]);
     return false;
   } catch (error) {
     log.error(describeError(error));
@@ -107,7 +172,7 @@ function readKustomizeOutput(path: string, display: string): string {
   }
 }
 
-async function renderOverlay(overlay: string, build: KustomizeBuildExecutorSchema, root: string) {
+async function renderOverlay(overlay: string, build: KustomizeBuildExecutorSchema, root: string, progress: ProgressReporter) {
   const directory = resolveInWorkspace(root, overlay, 'referenceOverlay');
   requireDirectory(directory, 'The reference overlay', 'Set referenceOverlay to a kustomization directory such as config/default.', overlay);
   const stream = await kustomizeBuild({
@@ -116,6 +181,7 @@ async function renderOverlay(overlay: string, build: KustomizeBuildExecutorSchem
     displayDirectory: overlay,
     extraArgs: build.args,
     timeout: build.timeout,
+    progress,
     ...kustomizeSafety(build),
   });
   return { name: overlay, documents: splitYamlDocuments(stream, `kustomize build ${overlay}`) };

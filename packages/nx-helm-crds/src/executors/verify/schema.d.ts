@@ -10,4 +10,5 @@ export interface VerifyExecutorSchema {
   set?: string[];
   ignore?: string[];
   referenceOverlay?: string;
+  requireDependencies?: boolean;
 }

@@ -30,6 +30,7 @@ export async function chartGenerator(tree: Tree, schema: ChartGeneratorSchema): 
       include: schema.include,
       exclude: schema.exclude,
       unmanaged: schema.unmanaged,
+      generate: schema.generate,
     }).filter(([, value]) => value !== undefined),
   ) as unknown as ChartCrdsConfig;
   crdDirectory({ placement: config.placement ?? 'crds', directory: config.directory, fileName: '' });
