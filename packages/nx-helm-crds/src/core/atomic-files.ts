@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { UserError } from './errors';
+import { UserError, fileSystemAdvice } from './errors';
 
 export interface FileContent {
   readonly path: string;
@@ -37,14 +37,6 @@ export function isStagingFile(name: string): boolean {
  */
 export function fileSystemError(error: unknown, action: string, path: string, outcome = 'Nothing was changed.'): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const advice: Record<string, string> = {
-    EACCES: 'permission denied: make it writable for this user (or run from a checkout you own)',
-    EPERM: 'the operation is not permitted (an immutable or protected file?): make it writable',
-    EROFS: 'the file system is read-only: run from a writable checkout',
-    EISDIR: 'a directory of that name is in the way: remove or rename it',
-    ENOSPC: 'the disk is full: free some space',
-    EDQUOT: 'the disk quota is exhausted: free some space',
-  };
   if (code === 'ENOTDIR' || code === 'EEXIST') {
     const blocker = blockingFile(path);
     return new UserError(
@@ -52,8 +44,9 @@ export function fileSystemError(error: unknown, action: string, path: string, ou
         `Remove or rename that file. ${outcome}`,
     );
   }
-  if (!code || !(code in advice)) return error;
-  return new UserError(`Cannot ${action} ${path}: ${advice[code]}. ${outcome}`);
+  const advice = fileSystemAdvice(error);
+  if (!advice) return error;
+  return new UserError(`Cannot ${action} ${path}: ${advice}. ${outcome}`);
 }
 
 /** The outermost path along `path` that exists and is not a directory. */
