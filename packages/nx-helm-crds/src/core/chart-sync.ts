@@ -142,9 +142,9 @@ function refuseLinkedFolders(chartDirectory: string, displayChart: string, paths
  * all-new, also when the process is interrupted (the next run of any of the chart's targets completes or
  * undoes it).
  */
-export function applyChartPlan(chartDirectory: string, plan: ChartPlan): void {
+export async function applyChartPlan(chartDirectory: string, plan: ChartPlan): Promise<void> {
   if (!planChangesChart(plan)) return;
-  commitChartChanges(
+  await commitChartChanges(
     chartDirectory,
     plan.writes.map((write) => ({ path: join(chartDirectory, write.path), content: write.content })),
     plan.prunes.map((prune) => join(chartDirectory, prune.path)),

@@ -112,7 +112,7 @@ describe('interrupted chart writes (fault injection with the real writer, 300 re
     resetChart(chart, OLD_CHART);
     const duration = (await runWriter(chart, undefined, 0)).milliseconds!;
     const next = random(7);
-    for (let round = 0; round < 12; round++) {
+    for (let round = 0; round < 20; round++) {
       resetChart(chart, OLD_CHART);
       const delay = Math.floor(next() * duration);
       await runWriter(chart, round % 2 === 0 ? 'SIGINT' : 'SIGTERM', delay);
@@ -182,9 +182,9 @@ describe('recoverInterruptedWrite', () => {
     assert.deepEqual(snapshot(chart), { 'crds/a.yaml': 'old a\n', 'crds/b.yaml': 'old b\n' });
   });
 
-  it('a write first recovers an interrupted one, then leaves no journal, lock or staging file', () => {
+  it('a write first recovers an interrupted one, then leaves no journal, lock or staging file', async () => {
     writeFileSync(join(chart, 'crds/.x.yaml.nx-helm-crds-staging-999-abcd'), 'stale');
-    commitChartChanges(chart, [{ path: join(chart, 'crds/a.yaml'), content: 'new a\n' }], [join(chart, 'crds/b.yaml')]);
+    await commitChartChanges(chart, [{ path: join(chart, 'crds/a.yaml'), content: 'new a\n' }], [join(chart, 'crds/b.yaml')]);
     assert.deepEqual(snapshot(chart), { 'crds/a.yaml': 'new a\n' });
   });
 

@@ -39,15 +39,25 @@ export interface RecoveryOutcome {
 /**
  * Writes `files` into the chart and removes `remove`, all or nothing, even if the process is killed: under the
  * chart's lock, an earlier interrupted write is recovered first, then the staged files are recorded in the
- * journal before the first rename. SIGINT, SIGTERM and SIGHUP wait until the transaction is complete.
+ * journal before the first rename. SIGINT, SIGTERM and SIGHUP wait from taking the lock to releasing it; while
+ * another live process holds the lock this waits (asynchronously, so Ctrl-C still ends it at once).
  */
-export function commitChartChanges(chartDirectory: string, files: readonly FileContent[], remove: readonly string[]): void {
-  withChartLock(chartDirectory, () =>
-    deferSignals(() => {
-      recoverHoldingLock(chartDirectory);
-      writeFilesAtomically(files, { remove, journal: journalAt(chartDirectory) });
-    }),
-  );
+export async function commitChartChanges(chartDirectory: string, files: readonly FileContent[], remove: readonly string[]): Promise<void> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  const commit = () => {
+    recoverHoldingLock(chartDirectory);
+    writeFilesAtomically(files, { remove, journal: journalAt(chartDirectory) });
+  };
+  while (!holdingLock(chartDirectory, commit)) {
+    if (Date.now() > deadline) {
+      const lockPath = join(chartDirectory, LOCK_FILE);
+      throw new UserError(
+        `Another nx-helm-crds run (${describeOwner(readOwner(lockPath))}) has been writing ${chartDirectory} for over ${LOCK_WAIT_MS / 1000} s. ` +
+          `Wait for it, or if no such process exists, delete ${lockPath}. Nothing was written.`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+  }
 }
 
 /**
@@ -57,13 +67,28 @@ export function commitChartChanges(chartDirectory: string, files: readonly FileC
  */
 export function recoverInterruptedWrite(chartDirectory: string): RecoveryOutcome | undefined {
   if (!hasLeftovers(chartDirectory)) return undefined;
-  const release = tryLock(chartDirectory);
-  if (!release) return undefined;
-  try {
-    return deferSignals(() => recoverHoldingLock(chartDirectory));
-  } finally {
-    release();
-  }
+  let outcome: RecoveryOutcome | undefined;
+  holdingLock(chartDirectory, () => {
+    outcome = recoverHoldingLock(chartDirectory);
+  });
+  return outcome;
+}
+
+/**
+ * Runs `work` holding the chart's lock, with signals deferred from taking the lock to releasing it (so a lock
+ * is never left behind by Ctrl-C); false, without running it, while a live process holds the lock.
+ */
+function holdingLock(chartDirectory: string, work: () => void): boolean {
+  return deferSignals(() => {
+    const release = tryLock(chartDirectory);
+    if (!release) return false;
+    try {
+      work();
+    } finally {
+      release();
+    }
+    return true;
+  });
 }
 
 function recoverHoldingLock(chartDirectory: string): RecoveryOutcome {
@@ -220,28 +245,6 @@ function safeList(directory: string): string[] {
 interface LockOwner {
   readonly pid: number;
   readonly host: string;
-}
-
-/** Runs `work` holding the chart's lock, waiting for another live process to release it. */
-function withChartLock<T>(chartDirectory: string, work: () => T): T {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  let release = tryLock(chartDirectory);
-  while (!release) {
-    if (Date.now() > deadline) {
-      const lockPath = join(chartDirectory, LOCK_FILE);
-      throw new UserError(
-        `Another nx-helm-crds run (${describeOwner(readOwner(lockPath))}) has been writing ${chartDirectory} for over ${LOCK_WAIT_MS / 1000} s. ` +
-          `Wait for it, or if no such process exists, delete ${lockPath}. Nothing was written.`,
-      );
-    }
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, LOCK_POLL_MS);
-    release = tryLock(chartDirectory);
-  }
-  try {
-    return work();
-  } finally {
-    release();
-  }
 }
 
 /**

@@ -24,9 +24,9 @@ export const NEW_CHART: Readonly<Record<string, string>> = Object.fromEntries([
   ...Array.from({ length: CREATED }, (_, offset) => [name(KEPT + PRUNED + offset), body(KEPT + PRUNED + offset, 'new')]),
 ]);
 
-export function writeNewChart(chartDirectory: string): void {
+export async function writeNewChart(chartDirectory: string): Promise<void> {
   const prunes = Object.keys(OLD_CHART).filter((path) => !(path in NEW_CHART));
-  commitChartChanges(
+  await commitChartChanges(
     chartDirectory,
     Object.entries(NEW_CHART).map(([path, content]) => ({ path: join(chartDirectory, path), content })),
     prunes.map((path) => join(chartDirectory, path)),
@@ -37,6 +37,5 @@ if (require.main === module) {
   const chart = process.argv[2];
   writeSync(1, 'ready\n');
   const start = process.hrtime.bigint();
-  writeNewChart(chart);
-  writeSync(1, `done ${Number(process.hrtime.bigint() - start) / 1e6}\n`);
+  void writeNewChart(chart).then(() => writeSync(1, `done ${Number(process.hrtime.bigint() - start) / 1e6}\n`));
 }
