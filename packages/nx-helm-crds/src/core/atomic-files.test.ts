@@ -162,3 +162,29 @@ describe('writeFilesAtomically when a rename fails half-way', () => {
     }
   });
 });
+
+describe('writeFilesAtomically with files to remove', () => {
+  it('removes them after the renames, and when a removal fails puts every file back, renamed and removed alike', () => {
+    const root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-remove-'));
+    const fs = require('node:fs') as typeof import('node:fs');
+    const realRm = fs.rmSync;
+    try {
+      mkdirSync(join(root, 'crds'));
+      for (const name of ['a', 'gone1', 'gone2']) writeFileSync(join(root, `crds/${name}.yaml`), `old ${name}\n`);
+      const before = Object.fromEntries(allFiles(root).map((file) => [file, readFileSync(join(root, file), 'utf8')]));
+      fs.rmSync = ((path: string, options?: import('node:fs').RmOptions) => {
+        if (path.endsWith('gone2.yaml')) throw Object.assign(new Error('EBUSY: resource busy'), { code: 'EBUSY' });
+        return realRm(path, options);
+      }) as typeof fs.rmSync;
+      const write = () => writeFilesAtomically([{ path: join(root, 'crds/a.yaml'), content: 'new a\n' }], { remove: [join(root, 'crds/gone1.yaml'), join(root, 'crds/gone2.yaml')] });
+      assert.throws(write, /^UserError: Cannot remove .*crds\/gone2\.yaml: it is in use by another program: close that program\. The files moved before it were put back: nothing was changed\.$/);
+      assert.deepEqual(Object.fromEntries(allFiles(root).map((file) => [file, readFileSync(join(root, file), 'utf8')])), before);
+      fs.rmSync = realRm;
+      write();
+      assert.deepEqual(Object.fromEntries(allFiles(root).map((file) => [file, readFileSync(join(root, file), 'utf8')])), { 'crds/a.yaml': 'new a\n' });
+    } finally {
+      fs.rmSync = realRm;
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -59,7 +59,7 @@ describe('applyChartPlan: all of a run, or nothing', () => {
   });
   afterEach(() => rmSync(chart, { recursive: true, force: true }));
 
-  it('writes five files, then prunes, when nothing is in the way', () => {
+  it('writes five files, then prunes, when nothing is in the way', async () => {
     const crds = crdsOf(PLURALS, '  labels:\n    version: "2"\n');
     const plan = planChartUpdate(request(crds));
     assert.deepEqual(plan.writes.map((write) => [write.path, write.reason]), [
@@ -70,12 +70,12 @@ describe('applyChartPlan: all of a run, or nothing', () => {
       ['crds/example.io_echos.yaml', 'update'],
     ]);
     assert.deepEqual(plan.prunes.map((prune) => prune.path), ['crds/example.io_gones.yaml']);
-    applyChartPlan(chart, plan);
+    await applyChartPlan(chart, plan);
     assert.deepEqual(readdirSync(join(chart, 'crds')).sort(), PLURALS.map((plural) => `example.io_${plural}.yaml`));
     for (const crd of crds) assert.match(readFileSync(join(chart, `crds/example.io_${crd.plural}.yaml`), 'utf8'), /version: "2"/);
   });
 
-  it('leaves the chart exactly as it was, and no staging file, when the third of five files cannot be written', () => {
+  it('leaves the chart exactly as it was, and no staging file, when the third of five files cannot be written', async () => {
     // The third file's destination is a directory: staging succeeds for the first two, then fails.
     mkdirSync(join(chart, 'crds/example.io_charlies.yaml'));
     writeFileSync(join(chart, 'crds/example.io_charlies.yaml/notes.txt'), 'someone else\'s\n');
@@ -84,7 +84,7 @@ describe('applyChartPlan: all of a run, or nothing', () => {
     assert.equal(plan.prunes.length, 1);
     const before = snapshot(chart);
 
-    assert.throws(
+    await assert.rejects(
       () => applyChartPlan(chart, plan),
       userError(/^Cannot write .*crds\/example\.io_charlies\.yaml: a directory of that name is in the way\. Remove or rename it\. Nothing was changed\.$/),
     );
@@ -111,11 +111,11 @@ describe('applyChartPlan: all of a run, or nothing', () => {
     }
   });
 
-  it('prunes a file another run already removed without failing', () => {
+  it('prunes a file another run already removed without failing', async () => {
     const plan = planChartUpdate(request(crdsOf(PLURALS)));
     assert.deepEqual(plan.prunes.map((prune) => prune.path), ['crds/example.io_gones.yaml']);
     rmSync(join(chart, 'crds/example.io_gones.yaml'));
-    applyChartPlan(chart, plan);
+    await applyChartPlan(chart, plan);
     assert.deepEqual(readdirSync(join(chart, 'crds')).sort(), PLURALS.map((plural) => `example.io_${plural}.yaml`));
   });
 });

@@ -1,12 +1,12 @@
-import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { readChartFiles, type ChartFile } from './chart-files';
 import { planChart, planChangesChart, type ChartPlan } from './chart-plan';
 import { collectCrds, validateFileNamePattern, type Crd } from './crd';
 import { isSelected, matchesGlob, type CrdSelection } from './crd-selection';
 import { UserError } from './errors';
-import { fileSystemError, writeFilesAtomically } from './atomic-files';
 import type { CrdTemplating } from './helm-templating';
+import { commitChartChanges } from './write-journal';
 import { splitYamlDocuments } from './yaml-documents';
 
 export type Placement = 'crds' | 'templates';
@@ -142,16 +142,16 @@ function refuseLinkedFolders(chartDirectory: string, displayChart: string, paths
   }
 }
 
-/** Writes all planned files at once, then prunes: a failure before the renames leaves the chart as it was. */
-export function applyChartPlan(chartDirectory: string, plan: ChartPlan): void {
+/**
+ * Writes all planned files and prunes in one transaction (see commitChartChanges): the chart ends all-old or
+ * all-new, also when the process is interrupted (the next run of any of the chart's targets completes or
+ * undoes it).
+ */
+export async function applyChartPlan(chartDirectory: string, plan: ChartPlan): Promise<void> {
   if (!planChangesChart(plan)) return;
-  writeFilesAtomically(plan.writes.map((write) => ({ path: join(chartDirectory, write.path), content: write.content })));
-  // Only once every new file is in place; a file another run already removed is gone either way.
-  for (const prune of plan.prunes) {
-    try {
-      rmSync(join(chartDirectory, prune.path), { force: true });
-    } catch (error) {
-      throw fileSystemError(error, 'remove', join(chartDirectory, prune.path), 'The new CRD files are in place; remove it by hand or run again.');
-    }
-  }
+  await commitChartChanges(
+    chartDirectory,
+    plan.writes.map((write) => ({ path: join(chartDirectory, write.path), content: write.content })),
+    plan.prunes.map((prune) => join(chartDirectory, prune.path)),
+  );
 }

@@ -80,3 +80,33 @@ describe('the fast split agrees with the full parser', () => {
     assert.equal(fromChart.value, fromKustomize.value);
   });
 });
+
+describe('alias expansion is capped', () => {
+  // Nine levels of nine aliases: a few hundred bytes that expand to 9^9 (387 million) strings.
+  const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    .concat(Array.from({ length: 8 }, (_, level) => {
+      const name = String.fromCharCode(98 + level);
+      const previous = String.fromCharCode(97 + level);
+      return `${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`;
+    }))
+    .join('\n');
+
+  it('refuses an alias bomb quickly, naming the stream and the line, on the fast path and the full parser alike', () => {
+    for (const stream of [`kind: ConfigMap\n---\n${bomb}\n`, `%YAML 1.2\n---\nkind: ConfigMap\n---\n${bomb}\n`]) {
+      const start = Date.now();
+      assert.throws(
+        () => splitYamlDocuments(stream, 'charts/demo/crds/bomb.yaml'),
+        (error: unknown) =>
+          error instanceof UserError &&
+          /^charts\/demo\/crds\/bomb\.yaml is refused: the YAML aliases of the document at line \d+ expand to more than 10000 copies \(aliases of aliases, as in an "alias bomb", grow exponentially\)\./.test(error.message),
+      );
+      assert.ok(Date.now() - start < 2000, `took ${Date.now() - start} ms`);
+    }
+  });
+
+  it('still resolves anchors used to share parts of a document', () => {
+    const shared = `common: &c {type: string}\nproperties:\n${Array.from({ length: 200 }, (_, index) => `  p${index}: *c`).join('\n')}\n`;
+    const [document] = splitYamlDocuments(shared, 's');
+    assert.deepEqual((document.value as { properties: Record<string, unknown> }).properties.p199, { type: 'string' });
+  });
+});

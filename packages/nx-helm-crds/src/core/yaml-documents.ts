@@ -22,10 +22,12 @@ export interface YamlDocument {
  * Kustomize's plain `---`-separated streams take the fast path: split at the marker lines, parse each
  * document with js-yaml (several times faster than `yaml` on megabytes of CRDs). Anything else (directives,
  * content on a marker line, comments above the first marker), and any document js-yaml rejects, goes
- * through `yaml`, whose errors name the line and column.
+ * through `yaml`, whose errors name the line and column. So does a stream with an anchor: js-yaml expands
+ * aliases without a limit, and an "alias bomb" (aliases of aliases, a few hundred bytes) then becomes billions
+ * of nodes once the value is walked; `yaml` counts the expansion and stops it (MAX_ALIAS_EXPANSION).
  */
 export function splitYamlDocuments(stream: string, source: string): YamlDocument[] {
-  const pieces = splitAtMarkerLines(stream);
+  const pieces = ANCHOR.test(stream) ? undefined : splitAtMarkerLines(stream);
   if (pieces === undefined) return splitExactly(stream, source);
   const documents: YamlDocument[] = [];
   for (const piece of pieces) {
@@ -38,6 +40,18 @@ export function splitYamlDocuments(stream: string, source: string): YamlDocument
 }
 
 const PARSE_FAILED = Symbol('parse failed');
+
+/**
+ * Where an anchor (`&name`) may start: after a line start, a space or a flow indicator. Also true for some
+ * `&` in text (those streams just take the slower path); never false for an anchor.
+ */
+const ANCHOR = /(?:^|[\s[{,])&[^\s\]},]/m;
+
+/**
+ * `yaml`'s limit on alias expansion (uses of an alias, weighted by the aliases inside what it names): generous
+ * for anchors used to share parts of a schema, while an alias bomb exceeds it within a few levels.
+ */
+const MAX_ALIAS_EXPANSION = 10_000;
 
 /**
  * A task often parses the same CRD text twice: from Kustomize's output, and from the chart file it wrote, or
@@ -130,7 +144,16 @@ export function splitExactly(stream: string, source: string): YamlDocument[] {
     const raw = stream.slice(start, end);
     const startsWithMarker = DOCUMENT_START.test(raw);
     let text = raw.replace(DOCUMENT_START, '').replace(DOCUMENT_END, '\n');
-    const value = parsed.toJS({ maxAliasCount: -1 });
+    let value: unknown;
+    try {
+      value = parsed.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+    } catch (error) {
+      if (!(error instanceof ReferenceError)) throw error;
+      throw new UserError(
+        `${source} is refused: the YAML aliases of the document at line ${lines.lineAt(start)} expand to more than ${MAX_ALIAS_EXPANSION} copies ` +
+          '(aliases of aliases, as in an "alias bomb", grow exponentially). Write the repeated parts out, or use fewer levels of aliases.',
+      );
+    }
     if (value === null || value === undefined) continue;
     if (!text.endsWith('\n')) text += '\n';
     documents.push({ text, value, line: lines.lineAt(start) + (startsWithMarker ? 1 : 0) });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chartTargets, type ChartTargetsRequest } from './chart-targets';
+import { chartTargets, generatedFileGlob, type ChartTargetsRequest } from './chart-targets';
 import { DEFAULT_TARGET_NAMES } from './plugin-options';
 
 const request: ChartTargetsRequest = {
@@ -54,14 +54,23 @@ describe('chartTargets', () => {
     assert.equal(new Set(runtimeInputs.map((input) => JSON.stringify(input))).size, 1);
   });
 
-  it('restores the chart CRD folder from the cache in write mode only', () => {
+  it('restores only files named like the generated ones from the cache, in write mode only', () => {
     const helmCrds = chartTargets({ ...request, config: { kustomization: 'config/crd', placement: 'templates', directory: 'templates/crd' } })['helm-crds'];
     assert.deepEqual(helmCrds.outputs, [
       '{workspaceRoot}/dist/nx-helm-crds/kserve/helm-crds.json',
-      '{options.checkReport ?? {workspaceRoot}/charts/kserve/templates/crd}',
+      '{options.checkReport ?? {workspaceRoot}/charts/kserve/templates/crd/*.*_*.yaml}',
     ]);
+    const named = chartTargets({ ...request, config: { kustomization: 'config/crd', placement: 'templates', fileName: '{name}.yaml' } })['helm-crds'];
+    assert.equal(named.outputs?.[1], '{options.checkReport ?? {workspaceRoot}/charts/kserve/templates/*.*.*.yaml}');
     assert.deepEqual(helmCrds.configurations?.check, { check: true, checkReport: 'dist/nx-helm-crds/kserve/helm-crds-check.json' });
     assert.deepEqual(helmCrds.options, { chart: 'charts/kserve', placement: 'templates', directory: 'templates/crd', pipelineTarget: 'crds' });
+  });
+
+  it('turns every fileName placeholder into a glob no Helm template name matches', () => {
+    assert.equal(generatedFileGlob('{group}_{plural}.yaml'), '*.*_*.yaml');
+    assert.equal(generatedFileGlob('{plural}.{group}.yaml'), '*.*.*.yaml');
+    assert.equal(generatedFileGlob('crd-{kind}.yml'), 'crd-*.yml');
+    assert.equal(generatedFileGlob('{name}.yaml'), '*.*.*.yaml');
   });
 
   it('passes allowEmpty to helm-crds and the Kustomize safety switches to kustomize-build, and nothing unset', () => {

@@ -1,6 +1,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
 import { crdDirectory } from '../core/chart-sync';
+import { DEFAULT_FILE_NAME_PATTERN } from '../core/crd';
 import { EXECUTORS, FINGERPRINT_COMMAND, defaultOutputPath } from '../constants';
 import { chartOptionsFor, type ChartCrdsConfig, type RemoteResourcePolicy, type TargetNames, type UnreadableInputsPolicy } from './plugin-options';
 
@@ -93,17 +94,20 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
       options: helmCrdsOptions,
       configurations: { check: { check: true, checkReport: defaultOutputPath(projectName, `${names.helmCrds}-check.json`) } },
       cache: true,
-      // Every chart file, generated ones included: a hand-made file must be in the key, since a cache hit
-      // replaces the CRD folder with the cached one. Nx hashes file inputs when the command starts, so the
-      // run after one that rewrote the chart re-runs this step once (writing nothing).
+      // Every chart file, generated ones included: what helm-crds leaves depends on all of them. Nx hashes file
+      // inputs when the command starts, so the run after one that rewrote the chart re-runs this step once
+      // (writing nothing).
       inputs: [...kustomizeResult, '{projectRoot}/**/*', tools],
       // With generate: false it writes nothing at all, so it has no outputs to restore.
       outputs: generate
         ? [
             `{workspaceRoot}/${defaultOutputPath(projectName, `${names.helmCrds}.json`)}`,
-            // A check run writes nothing to the chart, so its only output is its report: restoring the chart
-            // folder from a cached check would hide a broken commit.
-            `{options.checkReport ?? {workspaceRoot}/${posix.join(chart, directory)}}`,
+            // Only files named like the generated ones: Nx restores a cached output by removing and copying each
+            // file the glob matches in the cache entry, so files of other names in the folder (Helm templates,
+            // a user's notes) are never touched, and nothing is ever removed. A check run writes nothing to the
+            // chart, so its only output is its report: restoring chart files from a cached check would hide a
+            // broken commit.
+            `{options.checkReport ?? {workspaceRoot}/${posix.join(chart, directory, generatedFileGlob(config.fileName ?? DEFAULT_FILE_NAME_PATTERN))}}`,
           ]
         : [],
       metadata: {
@@ -161,6 +165,16 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
       },
     },
   };
+}
+
+/**
+ * The names `fileName` can produce, as a glob. A CRD's group has at least one dot (the API server refuses a
+ * CRD whose group has none), so `{group}` is `*.*` and `{name}` (`<plural>.<group>`) is `*.*.*`: with
+ * `{name}.yaml` in templates/, `deployment.yaml` stays out.
+ */
+export function generatedFileGlob(fileName: string): string {
+  const wildcards: Record<string, string> = { group: '*.*', name: '*.*.*', plural: '*', kind: '*' };
+  return fileName.replace(/\{(\w+)\}/g, (placeholder, key: string) => wildcards[key] ?? placeholder);
 }
 
 /**

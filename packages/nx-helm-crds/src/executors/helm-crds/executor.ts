@@ -103,7 +103,7 @@ export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: E
       log.error(`Nothing was written: the chart would lose CRDs on helm upgrade (compared with ${revision}; previousRevision sets the revision).`);
       return false;
     }
-    if (!check) applyChartPlan(chartDirectory, plan);
+    if (!check) await applyChartPlan(chartDirectory, plan);
 
     logPlan(log, plan, options.chart, check, regenerate);
     const leftAlone = allCrds.filter((crd) => isUnmanaged(crd.name, options)).map((crd) => crd.name);

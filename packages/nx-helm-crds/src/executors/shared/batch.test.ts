@@ -1,5 +1,8 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { batchOf, type BatchTaskResult, type TaskRun } from './batch';
 
@@ -84,5 +87,34 @@ describe('batchOf', () => {
     assert.equal(a.success, false);
     assert.match(a.terminalOutput, /^Error: boom/);
     assert.equal(results.find((result) => result.task === 'b:t')!.result.success, true);
+  });
+});
+
+describe('every task first recovers its chart from an interrupted write', () => {
+  it('removes the staging files a killed run left in the chart, and says so, before the task runs', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'nx-helm-crds-batch-recover-'));
+    try {
+      mkdirSync(join(workspace, 'charts/demo/crds'), { recursive: true });
+      writeFileSync(join(workspace, 'charts/demo/Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
+      writeFileSync(join(workspace, 'charts/demo/crds/.a.yaml.nx-helm-crds-staging-999-abcd'), 'left by a killed run');
+      const seen: string[][] = [];
+      const run: TaskRun<Record<string, never>> = async () => {
+        seen.push(readdirSync(join(workspace, 'charts/demo/crds')));
+        return true;
+      };
+      const chartContext = { ...context, root: workspace, projectsConfigurations: { version: 2, projects: { demo: { root: 'charts/demo' } } } } as ExecutorContext;
+      const [result] = await collect(batchOf(run)(taskGraph(['demo:verify']), {}, {}, chartContext));
+      assert.equal(result.result.success, true);
+      assert.equal(result.result.terminalOutput, 'charts/demo: removed 1 staging file(s) that interrupted runs left.\n');
+      assert.deepEqual(seen, [[]]);
+
+      writeFileSync(join(workspace, 'charts/demo/.nx-helm-crds-journal.json'), 'not json');
+      const [failed] = await collect(batchOf(run)(taskGraph(['demo:verify']), {}, {}, chartContext));
+      assert.equal(failed.result.success, false);
+      assert.match(failed.result.terminalOutput, /^.*\.nx-helm-crds-journal\.json \(the record of an interrupted nx-helm-crds write\) is not valid JSON/);
+      assert.equal(seen.length, 1, 'the task does not run on a chart that could not be recovered');
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
   });
 });

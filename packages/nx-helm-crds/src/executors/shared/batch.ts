@@ -1,5 +1,9 @@
 import { logger, type ExecutorContext, type TaskGraph } from '@nx/devkit';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { describeError } from '../../core/errors';
+import { recoverInterruptedWrite } from '../../core/write-journal';
 
 /** Where an executor's messages go: the terminal for a single task, a buffer per task in a batch. */
 export interface TaskLog {
@@ -18,7 +22,33 @@ export interface BatchTaskResult {
 
 /** The executor as Nx calls it for a single task, reporting to the terminal. */
 export function singleTask<T>(run: TaskRun<T>): (options: T, context: ExecutorContext) => Promise<{ success: boolean }> {
-  return async (options, context) => ({ success: await run(options, context, logger) });
+  return async (options, context) => ({ success: await recoveredRun(run, options, context, logger) });
+}
+
+/**
+ * Every task of a chart first finishes or undoes a write of that chart that was interrupted (a killed
+ * helm-crds, see write-journal.ts), so no step ever reads a half-written chart, and removes the staging files
+ * killed runs left.
+ */
+async function recoveredRun<T>(run: TaskRun<T>, options: T, context: ExecutorContext, log: TaskLog): Promise<boolean> {
+  try {
+    recoverChart(context, log);
+  } catch (error) {
+    log.error(describeError(error));
+    return false;
+  }
+  return run(options, context, log);
+}
+
+function recoverChart(context: ExecutorContext, log: TaskLog): void {
+  const root = context.projectsConfigurations?.projects[context.projectName ?? '']?.root;
+  // Our targets live on chart projects; any other project (a misconfigured target) has no chart to recover.
+  if (root === undefined || !existsSync(join(context.root, root, 'Chart.yaml'))) return;
+  const outcome = recoverInterruptedWrite(join(context.root, root));
+  if (!outcome) return;
+  if (outcome.interrupted === 'finished') log.warn(`${root}: finished a write of ${outcome.files} file(s) that an interrupted run had started.`);
+  if (outcome.interrupted === 'undone') log.warn(`${root}: undid a write of ${outcome.files} file(s) that an interrupted run had started; the chart is as it was before it.`);
+  if (outcome.staleFiles > 0) log.warn(`${root}: removed ${outcome.staleFiles} staging file(s) that interrupted runs left.`);
 }
 
 /**
@@ -62,7 +92,7 @@ async function runTask<T>(run: TaskRun<T>, id: string, options: T, taskGraph: Ta
   const startTime = Date.now();
   let success: boolean;
   try {
-    success = await run(options, { ...context, projectName: project, targetName: target, configurationName: configuration }, log);
+    success = await recoveredRun(run, options, { ...context, projectName: project, targetName: target, configurationName: configuration }, log);
   } catch (error) {
     lines.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
     success = false;

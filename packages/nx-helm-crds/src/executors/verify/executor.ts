@@ -147,7 +147,7 @@ export async function verifyChart(options: VerifyExecutorSchema, context: Execut
     if (json.result === 'in-sync') return true;
     const drifted = result.report.crds.filter((verdict) => DRIFT_STATUSES.includes(verdict.status)).length;
     const regenerate = generated
-      ? `Run \`nx run ${project}:${helmCrds.target}\` to regenerate the chart's CRDs, or fix the hand-maintained files listed above.`
+      ? `Run \`${regenerateCommand(project, helmCrds.options, helmCrds.target)}\` to regenerate the chart's CRDs, or fix the hand-maintained files listed above.`
       : 'Regenerate the chart with the tool that generates it (generate: false), or fix the files listed above.';
     const messages = {
       drift: `${chart} does not match Kustomize (${summaryLine(result.report)}; ${drifted} CRD(s) and ${files.length} file(s) to fix). ${regenerate}`,
