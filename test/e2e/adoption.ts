@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { startRemoteCache } from './remote-cache';
 import { EXAMPLE, REPO_ROOT, cachedTasks, executedTasks, nxEnv, type NxResult } from './workspace';
 
@@ -133,7 +133,10 @@ export function commitAll(root: string): void {
   git(root, 'commit', '-q', '-m', 'nx-helm-crds');
 }
 
-export const removeRepository = (root: string | undefined) => root && rmSync(dirname(root), { recursive: true, force: true });
+/** Removes the temporary directory a repository or clone was made in. */
+export function removeRepository(root: string | undefined): void {
+  if (root) rmSync(join(tmpdir(), relative(tmpdir(), root).split(sep)[0]), { recursive: true, force: true });
+}
 
 /** nx as a test runs it in a repository: through node_modules (npm) or ./nx (the wrapper). */
 export type NxRunner = (root: string, args: string[], env?: NodeJS.ProcessEnv) => Promise<NxResult>;
