@@ -42,6 +42,7 @@ describe('fingerprintCommandFor', () => {
     assert.equal(fingerprintCommandFor(join(root, 'linked'), shared), 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint');
     const workspacePackage = pluginAt('monorepo/packages/nx-helm-crds');
     assert.equal(fingerprintCommandFor(join(root, 'monorepo'), workspacePackage), 'node packages/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint');
+    assert.equal(fingerprintCommandFor(workspacePackage, workspacePackage), 'node ./dist/bin/nx-helm-crds.js fingerprint', 'the plugin repository itself');
   });
 
   it('refuses a plugin outside the workspace, or without its script, saying how to install it', () => {

@@ -30,7 +30,7 @@ export function fingerprintCommandFor(workspaceRoot: string, packageRoot: string
   const root = realpathOrUndefined(workspaceRoot) ?? workspaceRoot;
   const installed = INSTALL_LOCATIONS.find((location) => plugin !== undefined && realpathOrUndefined(join(root, location)) === plugin);
   const inside = plugin === undefined ? undefined : relative(root, plugin);
-  const location = installed ?? (inside !== undefined && inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside.split(sep).join('/') : undefined);
+  const location = installed ?? (inside === '' ? '.' : inside !== undefined && !inside.startsWith('..') && !isAbsolute(inside) ? inside.split(sep).join('/') : undefined);
   if (location === undefined || !existsSync(join(root, location, FINGERPRINT_BIN))) {
     throw new UserError(
       `${PLUGIN_NAME} is loaded from ${packageRoot}, which the workspace ${workspaceRoot} cannot reach by a relative path ` +
