@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT, cachedTasks, createWorkspace, executedTasks, runNxAsync, type TestWorkspace } from './workspace';
+import { cachedTasks, createWorkspace, executedTasks, type TestWorkspace } from './workspace';
 
 function crd(plural: string, group: string): string {
   const kind = plural[0].toUpperCase() + plural.slice(1, -1);
@@ -229,63 +226,5 @@ describe('exact kustomize-build inputs', () => {
     const text = workspace.nx(['show', 'project', 'chart-b', '--web=false']);
     assert.match(text.output, /- kustomize-build:\s+nx-helm-crds:kustomize-build/);
     assert.match(text.output, /- helm-crds:\s+nx-helm-crds:helm-crds\s+check/);
-  });
-});
-
-/** The self-hosted remote cache protocol Nx speaks (GET/PUT /v1/cache/<hash>), kept in memory, on loopback. */
-async function startRemoteCache(): Promise<{ url: string; entries: Map<string, Buffer>; close: () => Promise<void> }> {
-  const entries = new Map<string, Buffer>();
-  const server = createServer((request, response) => {
-    const hash = /^\/v1\/cache\/(\w+)$/.exec(request.url ?? '')?.[1];
-    if (!hash) return void response.writeHead(404).end();
-    if (request.method === 'GET') {
-      const entry = entries.get(hash);
-      if (!entry) return void response.writeHead(404).end();
-      return void response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(entry);
-    }
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      if (entries.has(hash)) return void response.writeHead(409).end();
-      entries.set(hash, Buffer.concat(chunks));
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, entries, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-describe('remote-cache ready: hashes do not depend on the clone', () => {
-  let first: TestWorkspace;
-  let second: TestWorkspace;
-  before(() => {
-    first = createWorkspace();
-    second = createWorkspace();
-  });
-  after(() => {
-    first.remove();
-    second.remove();
-  });
-
-  it("a second clone at another path is served entirely from the remote cache the first one filled", async () => {
-    const cache = await startRemoteCache();
-    try {
-      const env = { NX_SELF_HOSTED_REMOTE_CACHE_SERVER: cache.url };
-      const cold = await runNxAsync(first.root, ['run-many', '-t', 'crds'], env);
-      assert.equal(cold.status, 0, cold.output);
-      assert.ok(cache.entries.size >= 3, `the first clone stored its results remotely (${cache.entries.size} entries)`);
-      assert.notEqual(first.root, second.root);
-      const warm = await runNxAsync(second.root, ['run-many', '-t', 'crds'], env);
-      assert.equal(warm.status, 0, warm.output);
-      assert.deepEqual(executedTasks(warm.output), []);
-      assert.deepEqual(cachedTasks(warm.output).sort(), ['chart:crds', 'chart:helm-crds', 'chart:kustomize-build', 'chart:verify']);
-      assert.match(warm.output, /\[remote cache\]/);
-      for (const file of readdirSync(join(REPO_ROOT, 'examples/operator/chart/crds'))) {
-        assert.equal(second.read(`examples/operator/chart/crds/${file}`), first.read(`examples/operator/chart/crds/${file}`), `${file} restored from the remote cache`);
-      }
-    } finally {
-      await cache.close();
-    }
   });
 });

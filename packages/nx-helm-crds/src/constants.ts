@@ -17,8 +17,8 @@ export function defaultOutputPath(projectName: string, file: string): string {
 }
 
 /**
- * The command `runtime` inputs call (from the workspace root, as Nx runs them). It goes through node and
- * the package's own path, which works in any workspace that installed the plugin (npm, pnpm, yarn,
- * workspaces) without relying on an executable bit or a shell PATH.
+ * The script `runtime` inputs run with node, relative to the installed package: through node and a file
+ * path it works in every install mode (npm, pnpm, yarn, the Nx wrapper) without an executable bit or a
+ * shell PATH. plugin/fingerprint-command.ts finds the package from the workspace root.
  */
-export const FINGERPRINT_COMMAND = `node node_modules/${PLUGIN_NAME}/dist/bin/nx-helm-crds.js fingerprint`;
+export const FINGERPRINT_BIN = 'dist/bin/nx-helm-crds.js';

@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeError } from '../core/errors';
 import { pluginCodeFingerprint } from '../core/fingerprints';
 import { kustomizeVersion } from '../core/kustomize';
 import { helmVersion } from '../core/helm';
@@ -60,8 +59,10 @@ async function main(argv: string[]): Promise<number> {
     console.log((await fingerprint(args)).join('\n'));
     return 0;
   } catch (error) {
-    // Printed, not thrown: the text still changes the cache key, and the task itself reports the problem.
-    console.log(`error: ${describeError(error)}`);
+    // Printed, not thrown: Nx does not fail a task whose runtime input fails, it hashes what the command
+    // printed. The message (without a stack trace, whose paths differ between clones) makes a key no
+    // successful run had, so the task runs, and the executor, resolving the same tool, fails with it.
+    console.log(`error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
 }

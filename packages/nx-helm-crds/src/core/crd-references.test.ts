@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { collectCrds } from './crd';
 import { checkCrdReferences } from './crd-references';
+import { PINNED_TOOLS, skipWithoutPinned } from '../testing/pinned-tools';
 import { splitYamlDocuments } from './yaml-documents';
 
 const REPO = join(__dirname, '..', '..', '..', '..');
-const KUBECTL = join(REPO, '.tools', 'bin', 'kubectl');
+const KUBECTL = PINNED_TOOLS.kubectl;
 const build = (directory: string) => splitYamlDocuments(execFileSync(KUBECTL, ['kustomize', join(REPO, directory)], { encoding: 'utf8' }), directory);
 
-describe('checkCrdReferences on the example operator', { skip: existsSync(KUBECTL) ? false : 'no pinned kubectl (run tools/fetch-binaries.mjs)' }, () => {
+describe('checkCrdReferences on the example operator', { skip: skipWithoutPinned('kubectl') }, () => {
   it('finds the webhook Service and the Certificate in config/default', () => {
     const crds = collectCrds(build('examples/operator/config/crd'), 'crd');
     assert.deepEqual(checkCrdReferences(crds, build('examples/operator/config/default'), 'examples/operator/config/default'), []);

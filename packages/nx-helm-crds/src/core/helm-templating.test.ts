@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { diffValues } from './structural-diff';
 import { templateCrdText } from './helm-templating';
+import { PINNED_TOOLS, skipWithoutPinned } from '../testing/pinned-tools';
 
-const HELM = join(__dirname, '..', '..', '..', '..', '.tools', 'bin', 'helm');
+const HELM = PINNED_TOOLS.helm;
 const CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata:
@@ -54,7 +55,7 @@ function render(chart: string, templateText: string, namespace: string, set: str
     .filter((value) => value && typeof value === 'object');
 }
 
-describe('templateCrdText, rendered by the real helm', { skip: existsSync(HELM) ? false : `no pinned helm at ${HELM} (run tools/fetch-binaries.mjs)` }, () => {
+describe('templateCrdText, rendered by the real helm', { skip: skipWithoutPinned('helm') }, () => {
   let chart: string;
   const original = parse(CRD) as Record<string, unknown>;
   before(() => {

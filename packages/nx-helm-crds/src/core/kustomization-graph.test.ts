@@ -6,10 +6,11 @@ import { dirname, join, relative, sep } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { UserError } from './errors';
 import { graphSourcesFingerprint, isGitRepositoryReference, readKustomizationGraph, type KustomizationGraph } from './kustomization-graph';
+import { PINNED_TOOLS, skipWithoutPinned } from '../testing/pinned-tools';
 
 const repoRoot = join(__dirname, '../../../..');
-const kubectl = join(repoRoot, '.tools/bin/kubectl');
-const helm = join(repoRoot, '.tools/bin/helm');
+const kubectl = PINNED_TOOLS.kubectl;
+const helm = PINNED_TOOLS.helm;
 
 const temporaryDirectories: string[] = [];
 after(() => temporaryDirectories.forEach((directory) => rmSync(directory, { recursive: true, force: true })));
@@ -662,7 +663,7 @@ function copyOfOperatorExample(): string {
 }
 
 describe('readKustomizationGraph cross-checked with kubectl kustomize', () => {
-  const noKubectl = existsSync(kubectl) ? undefined : `${kubectl} is missing (run node tools/fetch-binaries.mjs)`;
+  const noKubectl = skipWithoutPinned('kubectl');
 
   it('examples/operator/config/crd: the graph is exactly what Kustomize reads', (t) => {
     if (noKubectl) return t.skip(noKubectl);
@@ -685,7 +686,8 @@ describe('readKustomizationGraph cross-checked with kubectl kustomize', () => {
 
   it('a helm chart: the graph is exactly what Kustomize and helm read', (t) => {
     if (noKubectl) return t.skip(noKubectl);
-    if (!existsSync(helm)) return t.skip(`${helm} is missing (run node tools/fetch-binaries.mjs)`);
+    const noHelm = skipWithoutPinned('helm');
+    if (noHelm) return t.skip(noHelm);
     const root = workspace({
       'app/kustomization.yaml': yaml('helmCharts:', '- name: demo', '  releaseName: r', '  additionalValuesFiles:', '  - extra-values.yaml'),
       'app/extra-values.yaml': yaml('y: from-extra'),

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { UserError } from './errors';
 import { checkExtraArgs, kustomizeBuild, kustomizeBuildArgs, parseKustomizeFlags, safetyFlags, trimLines, type KustomizeBuildRequest } from './kustomize';
 import type { ToolCommand } from './tool-resolution';
+import { PINNED_TOOLS, skipWithoutPinned } from '../testing/pinned-tools';
 
 const KUBECTL: ToolCommand = { file: '/usr/bin/kubectl', args: ['kustomize'], origin: 'PATH' };
 const KUSTOMIZE: ToolCommand = { file: '/usr/bin/kustomize', args: ['build'], origin: 'PATH' };
@@ -168,8 +169,8 @@ describe('parseKustomizeFlags', () => {
  * reads each refused spelling as the guarded flag (so the guard matters), and accepts each flag we allow.
  */
 describe('checkExtraArgs cross-checked with kubectl kustomize', () => {
-  const kubectl = join(__dirname, '../../../../.tools/bin/kubectl');
-  const noKubectl = existsSync(kubectl) ? undefined : `${kubectl} is missing (run node tools/fetch-binaries.mjs)`;
+  const kubectl = PINNED_TOOLS.kubectl;
+  const noKubectl = skipWithoutPinned('kubectl');
   let root: string;
   before(() => {
     root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-flags-'));

@@ -2,7 +2,8 @@ import type { TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
 import { crdDirectory } from '../core/chart-sync';
 import { DEFAULT_FILE_NAME_PATTERN } from '../core/crd';
-import { EXECUTORS, FINGERPRINT_COMMAND, defaultOutputPath } from '../constants';
+import { EXECUTORS, defaultOutputPath } from '../constants';
+import { fingerprintCommand } from './fingerprint-command';
 import { chartOptionsFor, type ChartCrdsConfig, type RemoteResourcePolicy, type TargetNames, type UnreadableInputsPolicy } from './plugin-options';
 
 export interface ChartTargetsRequest {
@@ -36,11 +37,12 @@ const shellQuote = (value: string): string => (/^[\w./:@=-]+$/.test(value) ? val
 /**
  * The one `runtime` input of every target: the plugin's code and the kustomize and helm versions. It is the
  * same command for every chart, so Nx runs it once per invocation however many charts there are; everything
- * chart-specific is a file input, which Nx hashes natively.
+ * chart-specific is a file input, which Nx hashes natively. The command reaches the plugin by a path relative
+ * to the workspace root, wherever it is installed, so two clones get the same key.
  */
 function toolsFingerprint(kustomize: string | undefined, helm: string | undefined): { runtime: string } {
   const args = ['--kustomize', ...(kustomize ? [kustomize] : []), '--helm', ...(helm ? [helm] : [])];
-  return { runtime: [FINGERPRINT_COMMAND, ...args.map(shellQuote)].join(' ') };
+  return { runtime: [fingerprintCommand(), ...args.map(shellQuote)].join(' ') };
 }
 
 /**
