@@ -150,8 +150,11 @@ describe('chart ownership and file names, with real nx, kustomize and helm', () 
     assert.match(check.output, /would replace a plain copy cases\/plain-copies\/crds\/serving\.example\.io_trainedmodels\.yaml \(trainedmodels\.serving\.example\.io\)\n\s+in sync: same data as Kustomize, only the text differs/);
     assert.match(
       check.output,
-      /cases\/plain-copies holds the same CRD data as examples\/operator\/config\/crd \(in sync\), but 3 file\(s\) differ in text only \(no nx-helm-crds header, comments, formatting\)\. Run `nx run plain-copies:crds` once and commit/,
+      /cases\/plain-copies holds the same CRD data as examples\/operator\/config\/crd \(in sync\), but 3 file\(s\) differ in text only \(no nx-helm-crds header, comments, formatting\); verify reports them and fails\. Run `nx run plain-copies:crds` once and commit/,
     );
+    // helm-crds only records the difference; verify is the step that fails the check, with the full report.
+    assert.match(check.output, /cases\/plain-copies installs what Kustomize renders, but 3 generated file\(s\) differ in text from what helm-crds writes\. Run `nx run plain-copies:crds`/);
+    assert.match(check.output, /Failed tasks:\s+- plain-copies:verify:check/);
     assert.doesNotMatch(check.output, /out of date|`nx run plain-copies:helm-crds`/);
     const run = workspace.nx(['run', 'plain-copies:crds']);
     assert.equal(run.status, 0, run.output);
