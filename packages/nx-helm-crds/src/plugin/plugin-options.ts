@@ -1,4 +1,5 @@
 import type { Placement } from '../core/chart-sync';
+import type { CompatibilityOptions } from '../core/compatibility/guard';
 
 /** How one chart receives its CRDs: the keys of `charts` in the plugin options are chart directories. */
 export interface ChartCrdsConfig {
@@ -25,6 +26,8 @@ export interface ChartCrdsConfig {
   readonly keep?: boolean;
   readonly sharedGuard?: boolean;
   readonly allowCrdRemoval?: boolean;
+  /** The revision the data-loss and compatibility guards compare with (default HEAD); in CI, e.g. origin/main. */
+  readonly previousRevision?: string;
   /** Options of the verify target (helm rendering, ignore paths, reference overlay, report format). */
   readonly verify?: ChartVerifyConfig;
 }
@@ -40,6 +43,7 @@ export interface ChartVerifyConfig {
   /** A full overlay (e.g. config/default) whose Service and Certificate the CRDs must point at; its files become inputs. */
   readonly referenceOverlay?: string;
   readonly format?: 'text' | 'json' | 'github';
+  readonly compatibility?: CompatibilityOptions;
 }
 
 export interface TargetNames {

@@ -18,6 +18,7 @@ import { siblingTargetOptions } from '../shared/sibling-targets';
 import { batchOf, singleTask, type TaskLog } from '../shared/batch';
 import { TaskTiming } from '../shared/task-timing';
 import type { VerifyExecutorSchema } from './schema';
+import { checkChartCompatibility, printCompatibility, withCompatibility } from './compatibility';
 
 /** The helm to render with, following the `helm` mode; undefined means compare the files unrendered. */
 function helmFor(mode: HelmMode, explicit: string | undefined, root: string, log: TaskLog): ToolCommand | undefined {
@@ -63,8 +64,9 @@ export async function verifyChart(options: VerifyExecutorSchema, context: Execut
     });
 
     rendered = result.rendered;
+    const compatibility = await checkChartCompatibility({ options: options.compatibility, previousRevision: helmCrds.options.previousRevision, workspaceRoot: context.root, chart, chartDirectory, selection: helmCrds.options, kustomizeDocuments, kustomizeSource, verified: result.report }, timing);
     const reportContext = { chart, kustomization: build.options.kustomization, rendered: result.rendered, ignoredPaths: result.ignoredPaths, findings: result.findings };
-    const json = toJsonReport(result.report, reportContext);
+    const json = withCompatibility(toJsonReport(result.report, reportContext), compatibility);
     const reportFile = options.report ?? defaultOutputPath(project, `${context.targetName}.json`);
     writeFileAtomically(resolveInWorkspace(context.root, reportFile, 'report'), `${JSON.stringify(json, null, 2)}\n`);
 
@@ -81,6 +83,7 @@ export async function verifyChart(options: VerifyExecutorSchema, context: Execut
       if (result.ignoredPaths.length > 0) log.info(`ignored paths: ${result.ignoredPaths.join(', ')}`);
       if (options.format === 'github') for (const line of toGithubAnnotations(result.report, reportContext)) log.info(line);
     }
+    printCompatibility(compatibility, options.format, chart, log);
     if (json.result === 'in-sync') return true;
     const drifted = result.report.crds.filter((verdict) => DRIFT_STATUSES.includes(verdict.status)).length;
     log.error(

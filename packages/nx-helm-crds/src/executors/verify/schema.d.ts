@@ -1,3 +1,5 @@
+import type { CompatibilityOptions } from '../../core/compatibility/guard';
+
 export interface VerifyExecutorSchema {
   helmCrdsTarget?: string;
   report?: string;
@@ -10,4 +12,5 @@ export interface VerifyExecutorSchema {
   set?: string[];
   ignore?: string[];
   referenceOverlay?: string;
+  compatibility?: CompatibilityOptions;
 }
