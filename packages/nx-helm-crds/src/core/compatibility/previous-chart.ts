@@ -27,8 +27,8 @@ export interface PreviousChart {
 }
 
 /** A whole line that is one template action (not an escaped brace literal like `{{ "{{" }}`). */
-const TEMPLATE_LINE = /^[ \t]*\{\{-?\s*(?!")[^\n]*?-?\}\}[ \t]*(?:\r?\n|$)/gm;
-const INLINE_ACTION = /\{\{-?\s*(?!")[^\n]*?-?\}\}/g;
+const TEMPLATE_LINE = /^[ \t]*\{\{-?(?!\s*")[^\n]*?-?\}\}[ \t]*(?:\r?\n|$)/gm;
+const INLINE_ACTION = /\{\{-?(?!\s*")[^\n]*?-?\}\}/g;
 
 /** A Helm template as YAML: template-only lines dropped, other actions made plain values, escaped braces restored. */
 export function templateAsYaml(text: string): string {
