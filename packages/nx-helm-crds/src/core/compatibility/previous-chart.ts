@@ -77,14 +77,15 @@ export type RevisionBaseline =
  * would pass every change.
  */
 export function readRevisionBaseline(workspaceRoot: string, chart: string, revision: string): RevisionBaseline {
+  const files = chartFilesAtRevision(workspaceRoot, chart, revision);
+  if (files) return { kind: 'files', files };
+  // Nothing read: the chart is not at the revision, or there is no such revision, or no repository at all.
   const git = (...args: string[]) => spawnSync('git', args, { cwd: workspaceRoot, encoding: 'utf8' });
-  if (git('rev-parse', '--verify', '--quiet', `${revision}^{commit}`).status !== 0) {
-    if (git('rev-parse', '--git-dir').status !== 0) return { kind: 'no-repository' };
-    if (git('rev-parse', '--verify', '--quiet', 'HEAD').status !== 0 && revision === 'HEAD') return { kind: 'no-commits' };
-    throw new UserError(
-      `previousRevision "${revision}" is not a commit of the repository at ${workspaceRoot}, so the compatibility guard has nothing to compare ${chart} with. ` +
-        'Fetch it (in CI: actions/checkout with fetch-depth: 0), or set previousRevision (helm-crds option, or the chart\'s previousRevision plugin option) to an existing revision.',
-    );
-  }
-  return { kind: 'files', files: chartFilesAtRevision(workspaceRoot, chart, revision) };
+  if (git('rev-parse', '--verify', '--quiet', `${revision}^{commit}`).status === 0) return { kind: 'files', files: undefined };
+  if (git('rev-parse', '--git-dir').status !== 0) return { kind: 'no-repository' };
+  if (revision === 'HEAD' && git('rev-parse', '--verify', '--quiet', 'HEAD').status !== 0) return { kind: 'no-commits' };
+  throw new UserError(
+    `previousRevision "${revision}" is not a commit of the repository at ${workspaceRoot}, so the compatibility guard has nothing to compare ${chart} with. ` +
+      'Fetch it (in CI: actions/checkout with fetch-depth: 0), or set previousRevision (helm-crds option, or the chart\'s previousRevision plugin option) to an existing revision.',
+  );
 }
