@@ -36,12 +36,16 @@ export interface CompatibilityStepRequest {
   readonly verified: VerificationReport;
 }
 
-/** Undefined when the guard is switched off (`compatibility.enabled: false`). */
+/** Undefined when the guard is switched off (`compatibility.enabled: false`). Its time is its own entry of the timing line. */
 export async function checkChartCompatibility(request: CompatibilityStepRequest, timing: TaskTiming): Promise<CompatibilityStep | undefined> {
+  if (request.options?.enabled === false) return undefined;
+  return timing.measure('compatibility guard', async () => compatibilityStep(request));
+}
+
+function compatibilityStep(request: CompatibilityStepRequest): CompatibilityStep {
   const options = request.options ?? {};
-  if (options.enabled === false) return undefined;
   const revision = request.previousRevision ?? 'HEAD';
-  const baseline = await timing.measure('git', async () => readRevisionBaseline(request.workspaceRoot, request.chart, revision));
+  const baseline = readRevisionBaseline(request.workspaceRoot, request.chart, revision);
   if (baseline.kind !== 'files') {
     const why = baseline.kind === 'no-repository' ? 'not a git repository' : 'the repository has no commits yet';
     return { result: skippedCompatibility(revision, `${why}: nothing to compare with`, options), findings: [] };
