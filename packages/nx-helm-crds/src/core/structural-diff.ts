@@ -18,7 +18,7 @@ export interface Difference {
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-function keyPath(parent: string, key: string): string {
+export function keyPath(parent: string, key: string): string {
   if (PLAIN_KEY.test(key)) return parent === '' ? key : `${parent}.${key}`;
   return `${parent}[${JSON.stringify(key)}]`;
 }

@@ -105,11 +105,11 @@ export function toJsonReport(report: VerificationReport, context: ReportContext)
 }
 
 /** GitHub Actions workflow commands escape %, CR and LF in messages, and also `,` and `:` in properties. */
-function escapeData(text: string): string {
+export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
-function escapeProperty(text: string): string {
+export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 

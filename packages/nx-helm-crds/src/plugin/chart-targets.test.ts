@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { chartTargets, generatedFileGlob, type ChartTargetsRequest } from './chart-targets';
@@ -49,7 +50,7 @@ describe('chartTargets', () => {
     const runtimeInputs = [chartTargets(request), chartTargets({ ...request, chart: 'charts/other', projectName: 'other' })]
       .flatMap((targets) => Object.values(targets))
       .flatMap((target) => target.inputs ?? [])
-      .filter((input) => typeof input === 'object' && 'runtime' in input);
+      .filter((input) => typeof input === 'object' && 'runtime' in input && input.runtime.includes(' fingerprint '));
     assert.equal(runtimeInputs.length, 6);
     assert.equal(new Set(runtimeInputs.map((input) => JSON.stringify(input))).size, 1);
   });
@@ -107,6 +108,15 @@ describe('chartTargets', () => {
     }
   });
 
+  it("keys verify on the chart's git tree at previousRevision, the compatibility guard's baseline, unless the guard is off", () => {
+    const verify = chartTargets({ ...request, config: { ...request.config, previousRevision: 'origin/main~1' } });
+    assert.deepEqual(verify.verify.inputs?.at(-1), { runtime: "git rev-parse --verify --quiet 'origin/main~1:./charts/kserve'" });
+    assert.equal(verify['helm-crds'].options.previousRevision, 'origin/main~1');
+    const off = chartTargets({ ...request, config: { ...request.config, verify: { compatibility: { enabled: false } } } }).verify;
+    assert.deepEqual(off.inputs?.filter((input) => typeof input === 'object' && 'runtime' in input && input.runtime.startsWith('git ')), []);
+    assert.deepEqual(off.options.compatibility, { enabled: false });
+  });
+
   it('makes values files and the reference overlay inputs of verify, and passes its options on', () => {
     const verify = chartTargets({
       ...request,
@@ -119,6 +129,7 @@ describe('chartTargets', () => {
       '{workspaceRoot}/config/default/kustomization.yaml',
       { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --kustomize --helm tools/helm' },
       { env: 'GITHUB_ACTIONS' },
+      { runtime: 'git rev-parse --verify --quiet HEAD:./charts/kserve' },
     ]);
     assert.deepEqual(verify.options, { values: ['ci/values.yaml'], referenceOverlay: 'config/default', format: 'github', helmBinary: 'tools/helm' });
   });
@@ -172,7 +183,7 @@ describe('chartTargets', () => {
   });
 
   it("keys verify on GITHUB_ACTIONS, which switches its output to annotations that a cache hit replays", () => {
-    assert.deepEqual(chartTargets(request).verify.inputs?.at(-1), { env: 'GITHUB_ACTIONS' });
+    assert.ok(chartTargets(request).verify.inputs?.some((input) => isDeepStrictEqual(input, { env: 'GITHUB_ACTIONS' })));
     assert.equal(chartTargets(request)['helm-crds'].inputs?.some((input) => typeof input === 'object' && 'env' in input), false);
   });
 });

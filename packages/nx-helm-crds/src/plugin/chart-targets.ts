@@ -46,6 +46,15 @@ function toolsFingerprint(kustomize: string | undefined, helm: string | undefine
 }
 
 /**
+ * The compatibility guard compares with the chart as committed at previousRevision, which no file input
+ * reaches: the git tree of the chart at that revision is (empty outside git or without the revision), so
+ * the key changes exactly when the baseline does, and a commit that leaves the chart alone changes nothing.
+ */
+function previousChartTree(chart: string, revision = 'HEAD'): { runtime: string } {
+  return { runtime: `git rev-parse --verify --quiet ${shellQuote(`${revision}:./${chart}`)}` };
+}
+
+/**
  * The targets of one chart project. Pure: everything it needs (the kustomization's file set included) is
  * passed in, so it is tested without a workspace.
  */
@@ -135,6 +144,7 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
         // It switches the default format to GitHub annotations, which a cache hit replays: a result cached
         // outside GitHub Actions must not stand in for one inside it.
         { env: 'GITHUB_ACTIONS' },
+        ...(config.verify?.compatibility?.enabled === false ? [] : [previousChartTree(chart, config.previousRevision)]),
       ],
       outputs: [`{workspaceRoot}/${defaultOutputPath(projectName, `${names.verify}.json`)}`],
       metadata: {

@@ -35,7 +35,7 @@ describe('plugin options schema', () => {
     assert.deepEqual(chart.properties.placement, schemas['helm-crds'].properties!.placement);
     assert.deepEqual(chart.properties.loadRestrictor, schemas['kustomize-build'].properties!.loadRestrictor);
     assert.deepEqual(chart.required, ['kustomization']);
-    assert.deepEqual(Object.keys((chart.properties.verify as { properties: object }).properties).sort(), ['format', 'helm', 'ignore', 'namespace', 'referenceOverlay', 'releaseName', 'report', 'requireDependencies', 'set', 'values']);
+    assert.deepEqual(Object.keys((chart.properties.verify as { properties: object }).properties).sort(), ['compatibility', 'format', 'helm', 'ignore', 'namespace', 'referenceOverlay', 'releaseName', 'report', 'requireDependencies', 'set', 'values']);
   });
 
   it('fails loudly when a chart option loses its schema property', () => {

@@ -1,4 +1,5 @@
 import type { Placement } from '../core/chart-sync';
+import type { CompatibilityOptions } from '../core/compatibility/guard';
 
 /** How one chart receives its CRDs: the keys of `charts` in the plugin options are chart directories. */
 export interface ChartCrdsConfig {
@@ -24,7 +25,7 @@ export interface ChartCrdsConfig {
   readonly installValue?: string;
   readonly keep?: boolean;
   readonly sharedGuard?: boolean;
-  /** The data-loss guard (see the helm-crds executor): the revision it compares with, or switched off. */
+  /** The revision the data-loss guard (helm-crds) and the compatibility guard (verify) compare with (default HEAD; in CI e.g. origin/main), or the data-loss guard switched off. */
   readonly previousRevision?: string;
   readonly skipDataLossGuard?: boolean;
   readonly allowCrdRemoval?: boolean;
@@ -94,6 +95,7 @@ export interface ChartVerifyConfig {
   readonly format?: 'text' | 'json' | 'github';
   /** Workspace-relative JSON report file (never inside a chart). */
   readonly report?: string;
+  readonly compatibility?: CompatibilityOptions;
 }
 
 export interface TargetNames {

@@ -24,6 +24,7 @@ import { siblingTargetOptions } from '../shared/sibling-targets';
 import { batchOf, singleTask, type TaskLog } from '../shared/batch';
 import { TaskTiming } from '../shared/task-timing';
 import type { VerifyExecutorSchema } from './schema';
+import { checkChartCompatibility, printCompatibility, withCompatibility } from './compatibility';
 
 /** The helm to render with, following the `helm` mode; undefined means compare the files unrendered. */
 function helmFor(mode: HelmMode, explicit: string | undefined, root: string, log: TaskLog): ToolCommand | undefined {
@@ -95,18 +96,25 @@ export async function verifyChart(options: VerifyExecutorSchema, context: Execut
       : [];
 
     rendered = result.rendered;
-    const json = toJsonReport(result.report, {
-      step: 'verify',
-      chart,
-      kustomization: build.options.kustomization,
-      generated,
-      written: false,
-      rendered: result.rendered,
-      missingDependencies: result.missingDependencies,
-      ignoredPaths: result.ignoredPaths,
-      findings: result.findings,
-      files,
-    });
+    const compatibility = await checkChartCompatibility(
+      { options: options.compatibility, previousRevision: helmCrds.options.previousRevision, workspaceRoot: context.root, chart, chartDirectory, selection: helmCrds.options, kustomizeDocuments, kustomizeSource, verified: result.report },
+      timing,
+    );
+    const json = withCompatibility(
+      toJsonReport(result.report, {
+        step: 'verify',
+        chart,
+        kustomization: build.options.kustomization,
+        generated,
+        written: false,
+        rendered: result.rendered,
+        missingDependencies: result.missingDependencies,
+        ignoredPaths: result.ignoredPaths,
+        findings: result.findings,
+        files,
+      }),
+      compatibility,
+    );
     writeFileAtomically(reportPath, `${JSON.stringify(json, null, 2)}\n`);
 
     const how = result.rendered ? `rendered with helm template --namespace ${result.namespace}` : 'chart files, not rendered';
@@ -141,6 +149,7 @@ export async function verifyChart(options: VerifyExecutorSchema, context: Execut
         for (const line of toGithubAnnotations(json, readChartText)) log.info(line);
       }
     }
+    printCompatibility(compatibility, format, chart, log);
     // Not part of the cache key: a chart served from the cache adds no summary (failures are never cached).
     if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, toStepSummary(json));
 

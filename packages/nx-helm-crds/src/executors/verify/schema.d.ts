@@ -1,3 +1,5 @@
+import type { CompatibilityOptions } from '../../core/compatibility/guard';
+
 export interface VerifyExecutorSchema {
   helmCrdsTarget?: string;
   report?: string;
@@ -11,4 +13,5 @@ export interface VerifyExecutorSchema {
   ignore?: string[];
   referenceOverlay?: string;
   requireDependencies?: boolean;
+  compatibility?: CompatibilityOptions;
 }

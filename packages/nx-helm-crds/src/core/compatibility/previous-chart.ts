@@ -1,0 +1,94 @@
+/**
+ * The CRDs a chart shipped at an earlier revision, read from its committed files: the baseline the guard
+ * compares with. Plain and generated files are parsed as they are; a templated file is parsed after removing
+ * its template-only lines (`{{- if … }}`, `{{- end }}`) and replacing inline actions, which is enough for the
+ * wrappers nx-helm-crds itself writes (install toggle, keep, shared guard, namespace templating). A file that
+ * still does not parse is reported as not comparable rather than guessed at.
+ */
+import { spawnSync } from 'node:child_process';
+import { readChartFileText } from '../chart-files';
+import { crdNameOf, isCrdDocument } from '../crd';
+import { UserError } from '../errors';
+import { unescapeHelmBraces } from '../generated-file';
+import { chartFilesAtRevision, type RevisionFile } from '../git-revision';
+import { splitYamlDocuments } from '../yaml-documents';
+
+export interface PreviousCrd {
+  readonly name: string;
+  readonly value: unknown;
+  /** Chart-relative file it was read from. */
+  readonly file: string;
+}
+
+export interface PreviousChart {
+  readonly crds: ReadonlyMap<string, PreviousCrd>;
+  /** Files that define CRDs (among the candidates) but could not be read as YAML, with the reason. */
+  readonly notComparable: readonly { readonly file: string; readonly crds: readonly string[]; readonly reason: string }[];
+}
+
+/** A whole line that is one template action (not an escaped brace literal like `{{ "{{" }}`). */
+const TEMPLATE_LINE = /^[ \t]*\{\{-?(?!\s*")[^\n]*?-?\}\}[ \t]*(?:\r?\n|$)/gm;
+const INLINE_ACTION = /\{\{-?(?!\s*")[^\n]*?-?\}\}/g;
+
+/** A Helm template as YAML: template-only lines dropped, other actions made plain values, escaped braces restored. */
+export function templateAsYaml(text: string): string {
+  return unescapeHelmBraces(text.replace(TEMPLATE_LINE, '').replace(INLINE_ACTION, 'helm-template-value'));
+}
+
+/** The CRDs defined by the chart's files at the revision; `candidates` are the names looked for in files that cannot be parsed. */
+export function previousChartCrds(files: readonly RevisionFile[], candidates: readonly string[]): PreviousChart {
+  const crds = new Map<string, PreviousCrd>();
+  const notComparable: { file: string; crds: string[]; reason: string }[] = [];
+  for (const { path, text } of files) {
+    if (!text.includes('CustomResourceDefinition')) continue;
+    const file = readChartFileText(path, text);
+    let documents = file.documents;
+    if (!documents && file.kind !== 'unreadable') {
+      try {
+        documents = splitYamlDocuments(templateAsYaml(text), path);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        notComparable.push({ file: path, crds: mentionedCandidates(text, candidates), reason: `it does not parse once its template lines are removed (${error.message})` });
+        continue;
+      }
+    }
+    if (!documents) {
+      notComparable.push({ file: path, crds: mentionedCandidates(text, candidates), reason: file.problem ?? 'it could not be read' });
+      continue;
+    }
+    for (const document of documents) {
+      const name = crdNameOf(document.value);
+      if (name && isCrdDocument(document.value)) crds.set(name, { name, value: document.value, file: path });
+    }
+  }
+  return { crds, notComparable };
+}
+
+/**
+ * The candidate CRD names a file that cannot be parsed mentions: only to tell the user which CRDs went
+ * unchecked, never to decide what the file defines.
+ */
+function mentionedCandidates(text: string, candidates: readonly string[]): string[] {
+  return candidates.filter((name) => text.includes(name));
+}
+
+/** What there is to compare with at a revision. */
+export type RevisionBaseline =
+  | { readonly kind: 'no-repository' }
+  | { readonly kind: 'no-commits' }
+  /** `files` is undefined when the chart did not exist at the revision. */
+  | { readonly kind: 'files'; readonly files: readonly RevisionFile[] | undefined };
+
+/**
+ * The chart's files at `revision`. Outside a git repository, or in one without commits yet, there is nothing to
+ * compare with; a revision that does not exist is an error (as for the data-loss guard): comparing with nothing
+ * would pass every change.
+ */
+export function readRevisionBaseline(workspaceRoot: string, chart: string, revision: string): RevisionBaseline {
+  // It refuses a revision that does not exist, as the data-loss guard does (same function, same message).
+  const files = chartFilesAtRevision(workspaceRoot, chart, revision);
+  if (files === undefined) return { kind: 'no-repository' };
+  if (files.length > 0) return { kind: 'files', files };
+  const noCommits = revision === 'HEAD' && spawnSync('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: workspaceRoot }).status !== 0;
+  return noCommits ? { kind: 'no-commits' } : { kind: 'files', files: undefined };
+}
