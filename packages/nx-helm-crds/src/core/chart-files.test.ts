@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { crdNamesDefinedBy, isHelmTemplatePath, readChartFile, readChartFiles, type ChartFile } from './chart-files';
+import { crdNamesDefinedBy, isHelmTemplatePath, readChartFile, readChartFiles, templateDocuments, type ChartFile } from './chart-files';
 import { crdYaml } from '../testing/crd-fixtures';
 import { renderGeneratedFile } from './generated-file';
 
@@ -191,6 +191,24 @@ describe('crdNamesDefinedBy', () => {
   it('finds nothing in symlinks and unreadable files', () => {
     assert.deepEqual(crdNamesDefinedBy({ path: 'crds/l.yaml', kind: 'symlink' }, candidates), []);
     assert.deepEqual(crdNamesDefinedBy({ path: 'crds/b.yaml', kind: 'unreadable', text: 'name: widgets.example.io CustomResourceDefinition' }, candidates), []);
+  });
+});
+
+describe('templateDocuments', () => {
+  it('reads a template as YAML: template-only lines dropped, inline actions made values, escaped braces restored', () => {
+    const template = templateDocuments('{{- if .Values.x }}\na: {{ .Release.Namespace }}\nb: x {{ "{{" }}y{{ "}}" }}\nc: "{{ "{{" }} y"\n{{- end }}', 'templates/t.yaml');
+    assert.deepEqual(
+      template.documents.map((document) => document.value),
+      [{ a: 'nx-helm-crds-template-value', b: 'x {{y}}', c: '{{ y' }],
+    );
+    assert.deepEqual(template.problems, []);
+  });
+
+  it('reads the documents that parse and says, naming the file, why the others do not', () => {
+    const template = templateDocuments('a: 1\n---\nb: [\n---\nc: {{ .Values.c }}\n', 'templates/t.yaml');
+    assert.deepEqual(template.documents.map((document) => document.value), [{ a: 1 }, { c: 'nx-helm-crds-template-value' }]);
+    assert.equal(template.problems.length, 1);
+    assert.match(template.problems[0], /^templates\/t\.yaml is not valid YAML/);
   });
 });
 

@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { crdNameOf } from './crd';
 import { UserError } from './errors';
-import { generatedFileBody, generatedFileKustomization } from './generated-file';
+import { generatedFileBody, generatedFileKustomization, unescapeHelmBraces } from './generated-file';
 import { splitYamlDocuments, type YamlDocument } from './yaml-documents';
 
 /**
@@ -132,8 +132,8 @@ export function crdNamesDefinedBy(file: ChartFile, candidates: Iterable<string>)
   }
   if ((file.kind === 'template' || file.kind === 'generated') && file.text !== undefined) {
     const wanted = new Set(candidates);
-    return templateDocuments(file.text)
-      .map((value) => crdNameOf(value))
+    return templateDocuments(file.text, file.path)
+      .documents.map((document) => crdNameOf(document.value))
       .filter((name): name is string => name !== undefined && wanted.has(name));
   }
   return [];
@@ -144,27 +144,40 @@ const TEMPLATE_ACTION = /\{\{(?:"(?:[^"\\]|\\.)*"|`[^`]*`|[^"`}]|\}(?!\}))*\}\}/
 /** What an inline action becomes: a plain scalar, so `name: {{ include "x" . }}-webhook` still parses. */
 const ACTION_PLACEHOLDER = 'nx-helm-crds-template-value';
 
+/** What a Helm template holds as YAML, as far as it can be known without rendering (see templateDocuments). */
+export interface TemplateYaml {
+  readonly documents: readonly YamlDocument[];
+  /** Why pieces of it still did not parse (each defines nothing): empty when the whole template was read. */
+  readonly problems: readonly string[];
+}
+
 /**
  * The documents of a Helm template as far as they can be known without rendering: lines holding nothing but
- * actions (`{{- if … }}`, `{{- end }}`, `{{ include … | nindent 4 }}`) are removed, other actions become a
- * placeholder value, and each `---`-separated document is parsed on its own; one that still does not parse
- * defines nothing. So a file provides a CRD only when one document is a CustomResourceDefinition with that
- * metadata.name: a ValidatingAdmissionPolicy named like the CRD, next to the word CustomResourceDefinition
- * in a comment, provides nothing.
+ * actions (`{{- if … }}`, `{{- end }}`, `{{ include … | nindent 4 }}`) are removed, escaped braces
+ * (`{{ "{{" }}`) become the braces Helm renders, other actions a placeholder value, and each `---`-separated
+ * document is parsed on its own; one that still does not parse defines nothing. So a file provides a CRD only
+ * when one document is a CustomResourceDefinition with that metadata.name: a ValidatingAdmissionPolicy named
+ * like the CRD, next to the word CustomResourceDefinition in a comment, provides nothing.
  */
-export function templateDocuments(text: string): unknown[] {
+export function templateDocuments(text: string, source: string): TemplateYaml {
   const lines = text
-    .replace(TEMPLATE_ACTION, (action) => (action.includes('\n') ? `${action.replace(/[^\n]/g, '')}\u0000` : '\u0000'))
+    .replace(TEMPLATE_ACTION, (action) => {
+      const literal = unescapeHelmBraces(action);
+      if (literal !== action) return literal;
+      return action.includes('\n') ? `${action.replace(/[^\n]/g, '')}\u0000` : '\u0000';
+    })
     .split('\n')
     .filter((line) => !/^[\s\u0000]*\u0000[\s\u0000]*$/.test(line))
     .map((line) => line.replace(/\u0000/g, ACTION_PLACEHOLDER));
-  const values: unknown[] = [];
+  const documents: YamlDocument[] = [];
+  const problems: string[] = [];
   for (const piece of lines.join('\n').split(/^---[ \t]*$/m)) {
     try {
-      for (const document of splitYamlDocuments(piece, 'template')) values.push(document.value);
+      documents.push(...splitYamlDocuments(piece, source));
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
+      problems.push(error.message);
     }
   }
-  return values;
+  return { documents, problems };
 }

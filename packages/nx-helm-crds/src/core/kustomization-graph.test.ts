@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { UserError } from './errors';
 import { graphSourcesFingerprint, isGitRepositoryReference, readKustomizationGraph, type KustomizationGraph } from './kustomization-graph';
 import { PINNED_TOOLS, skipWithoutPinned } from '../testing/pinned-tools';
+import { ALIAS_BOMB } from '../testing/yaml-fixtures';
 
 const repoRoot = join(__dirname, '../../../..');
 const kubectl = PINNED_TOOLS.kubectl;
@@ -408,6 +409,13 @@ describe('readKustomizationGraph: generators, transformers and validators', () =
         'app/patcher.yaml': yaml('apiVersion: builtin', 'kind: PatchTransformer', 'metadata: {name: p}', 'path: gone.yaml'),
       },
       'app/kustomization.yaml: transformers[0] (app/patcher.yaml) PatchTransformer.path "gone.yaml" does not exist',
+    );
+  });
+
+  it('refuses an inline entry that is an alias bomb, naming the kustomization file and the field', () => {
+    assertRefused(
+      { 'app/kustomization.yaml': yaml('transformers:', '- |', ...ALIAS_BOMB.split('\n').map((line) => `  ${line}`)) },
+      /^app\/kustomization\.yaml: transformers\[0\] is refused: the YAML aliases of the document at line 1 expand to more than 10000 copies/,
     );
   });
 });

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { UserError } from './errors';
 import { resolveInWorkspace } from './workspace-paths';
-import { splitYamlDocuments } from './yaml-documents';
+import { YamlSyntaxError, splitYamlDocuments } from './yaml-documents';
 
 /**
  * The local files one `kustomize build` reads, found by reading the kustomization files the way Kustomize v5
@@ -453,7 +452,7 @@ function readPatch(walk: Walk, site: Site, field: string, patch: Fields): void {
 /** `patchesStrategicMerge`: each entry is a file path or, when it parses as YAML objects, an inline patch. */
 function readStrategicMergePatches(walk: Walk, site: Site, field: string, value: unknown): void {
   for (const entry of stringsAt(site, field, value)) {
-    if (inlineDocuments(entry.value) === undefined) readFile(walk, site, entry.field, entry.value);
+    if (inlineDocuments(entry.value, `${site.file}: ${entry.field}`) === undefined) readFile(walk, site, entry.field, entry.value);
   }
 }
 
@@ -604,7 +603,7 @@ function filesUnder(walk: Walk, dir: string): string[] {
  */
 function readPluginEntries(walk: Walk, site: Site, field: string, value: unknown): void {
   for (const { field: where, value: reference } of stringsAt(site, field, value)) {
-    const inline = inlineDocuments(reference);
+    const inline = inlineDocuments(reference, `${site.file}: ${where}`);
     if (inline !== undefined) {
       readBuiltinPluginConfigs(walk, site, where, inline);
       continue;
@@ -642,12 +641,17 @@ function readBuiltinPluginConfigs(walk: Walk, site: Site, field: string, documen
 
 /**
  * The documents of an entry that is inline YAML rather than a path. Kustomize tries each entry as YAML
- * resources first; a path parses as a plain string, which is not a resource.
+ * resources first; a path parses as a plain string, which is not a resource. YAML that is refused (an alias
+ * bomb) is an error naming `source`, not a path.
  */
-function inlineDocuments(entry: string): unknown[] | undefined {
-  const documents = parseAllDocuments(entry);
-  if (!Array.isArray(documents) || documents.some((document) => document.errors.length > 0)) return undefined;
-  const values: unknown[] = documents.map((document) => document.toJS());
+function inlineDocuments(entry: string, source: string): unknown[] | undefined {
+  let values: unknown[];
+  try {
+    values = splitYamlDocuments(entry, source).map((document) => document.value);
+  } catch (error) {
+    if (error instanceof YamlSyntaxError) return undefined;
+    throw error;
+  }
   return values.some((value) => value !== null && typeof value === 'object') ? values : undefined;
 }
 

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { ChartPlan, WriteReason } from './chart-plan';
 import { DRIFT_STATUSES, statusText, type CrdStatus, type VerificationReport } from './chart-verification';
 import type { SanityFinding } from './crd-sanity';
-import { lineOfPath } from './path-lines';
+import { pathLines, pathSegments } from './path-lines';
 import { formatDifference, type Difference } from './structural-diff';
 
 /** Version of the JSON report's shape (schemas/verify-report.schema.json); bumped on any incompatible change. */
@@ -158,7 +158,7 @@ export function toGithubAnnotations(report: JsonReport, readChartFile: (path: st
     annotations.push(`::${level} file=${escapeProperty(posix.join(report.chart, path))},line=${line},title=${escapeProperty(title)}::${escapeData(message)}`);
   const lineIn = (path: string, target: { crd: string; path: string } | undefined) => {
     const text = readChartFile(path);
-    return text === undefined || !target ? 1 : lineOfPath(text, target.crd, target.path);
+    return text === undefined || !target ? 1 : (pathLines(text)(pathSegments(target.path), target.crd) ?? 1);
   };
   for (const [path, problem] of problems) {
     annotate('error', path, lineIn(path, problem.target), `CRD drift: ${problem.titles.join('; ')}`, problem.lines.join('\n'));

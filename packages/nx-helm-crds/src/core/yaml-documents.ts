@@ -14,6 +14,9 @@ export interface YamlDocument {
   readonly line: number;
 }
 
+/** Text that is not YAML at all (as opposed to YAML refused, like an alias bomb): for callers to whom that means "not YAML, so something else". */
+export class YamlSyntaxError extends UserError {}
+
 /**
  * Splits a YAML stream into documents, keeping each document's original text so that a CRD can be
  * written out exactly as Kustomize emitted it. Empty documents (a trailing `---`) are dropped.
@@ -135,7 +138,7 @@ export function splitExactly(stream: string, source: string): YamlDocument[] {
   for (const parsed of parseAllDocuments(stream, { prettyErrors: true, uniqueKeys: true })) {
     if (parsed.errors.length > 0) {
       const first = parsed.errors[0];
-      throw new UserError(`${source} is not valid YAML: ${first.message.split('\n')[0]}`);
+      throw new YamlSyntaxError(`${source} is not valid YAML: ${first.message.split('\n')[0]}`);
     }
     const [contentStart, , end] = parsed.range;
     // The first document's range starts at its content: comments above it (before any `---`) belong to it too.

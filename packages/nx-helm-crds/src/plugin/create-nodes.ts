@@ -2,9 +2,9 @@ import { createNodesFromFiles, type CreateNodes, type CreateNodesContext, type C
 import { PluginCache, hashObject, workspaceDataDirectory } from '@nx/devkit/internal';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parse } from 'yaml';
 import { UserError } from '../core/errors';
 import { graphSourcesFingerprint, readKustomizationGraph, type KustomizationGraph } from '../core/kustomization-graph';
+import { splitYamlDocuments } from '../core/yaml-documents';
 import { chartTargets, kustomizeBuildOptions } from './chart-targets';
 import { pluginEntryIndex, readExecutorSchemas, validatePluginOptions, type WorkspaceView } from './options-validation';
 import { normalizeChartDirectory, targetNames, type ChartCrdsConfig, type NxHelmCrdsPluginOptions } from './plugin-options';
@@ -157,6 +157,7 @@ function readProjectJson(workspaceRoot: string, chart: string): { name?: unknown
 }
 
 function chartName(workspaceRoot: string, chartFile: string): string {
-  const name = (parse(readFileSync(join(workspaceRoot, chartFile), 'utf8')) as { name?: unknown } | null)?.name;
+  const [document] = splitYamlDocuments(readFileSync(join(workspaceRoot, chartFile), 'utf8'), chartFile);
+  const name = (document?.value as { name?: unknown } | undefined)?.name;
   return typeof name === 'string' && name !== '' ? name : dirname(chartFile).replace(/\//g, '-');
 }

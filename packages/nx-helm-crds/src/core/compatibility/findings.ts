@@ -2,10 +2,10 @@
  * What the compatibility guard finds when it compares a CRD the chart shipped at an earlier revision with the
  * CRD it ships now: findings (breaking or warning), and the compatible changes it recognised.
  */
+import type { PathSegment } from '../path-lines';
 import { keyPath } from '../structural-diff';
 
-/** One step of a path into a CRD: a mapping key, a list position, or a list item by its `name` (versions). */
-export type PathSegment = { readonly key: string } | { readonly index: number } | { readonly name: string };
+export type { PathSegment };
 
 /** `spec.versions[name=v1].schema.openAPIV3Schema.properties.spec.properties["x-y"]`: the notation of verify's diff. */
 export function formatPath(segments: readonly PathSegment[]): string {

@@ -8,7 +8,7 @@ import { crdYaml } from '../../testing/crd-fixtures';
 import { UserError } from '../errors';
 import { renderGeneratedFile } from '../generated-file';
 import { templateCrdText } from '../helm-templating';
-import { previousChartCrds, readRevisionBaseline, templateAsYaml } from './previous-chart';
+import { previousChartCrds, readRevisionBaseline } from './previous-chart';
 
 const source = { kustomization: 'config/crd', regenerate: 'nx run chart:crds' };
 const withDescription = (plural: string) => crdYaml(plural, 'example.io', '  annotations:\n    note: "uses {{ braces }} in text"\n');
@@ -42,10 +42,6 @@ describe('previousChartCrds', () => {
     assert.equal(previous.crds.size, 0);
     assert.deepEqual(previous.notComparable.map((entry) => [entry.file, entry.crds]), [['templates/widgets.yaml', ['widgets.example.io']]]);
     assert.match(previous.notComparable[0].reason, /does not parse once its template lines are removed/);
-  });
-
-  it('turns a template into YAML: template-only lines dropped, inline actions made values, escaped braces restored', () => {
-    assert.equal(templateAsYaml('{{- if .Values.x }}\na: {{ .Release.Namespace }}\nb: {{ "{{" }}x{{ "}}" }}\n{{- end }}'), 'a: helm-template-value\nb: {{x}}\n');
   });
 });
 

@@ -1,17 +1,14 @@
 /**
  * The CRDs a chart shipped at an earlier revision, read from its committed files: the baseline the guard
- * compares with. Plain and generated files are parsed as they are; a templated file is parsed after removing
- * its template-only lines (`{{- if … }}`, `{{- end }}`) and replacing inline actions, which is enough for the
+ * compares with. Plain and generated files are parsed as they are; a templated file as templateDocuments reads
+ * it (template-only lines removed, inline actions replaced, escaped braces restored), which is enough for the
  * wrappers nx-helm-crds itself writes (install toggle, keep, shared guard, namespace templating). A file that
  * still does not parse is reported as not comparable rather than guessed at.
  */
 import { spawnSync } from 'node:child_process';
-import { readChartFileText } from '../chart-files';
+import { readChartFileText, templateDocuments } from '../chart-files';
 import { crdNameOf, isCrdDocument } from '../crd';
-import { UserError } from '../errors';
-import { unescapeHelmBraces } from '../generated-file';
 import { chartFilesAtRevision, type RevisionFile } from '../git-revision';
-import { splitYamlDocuments } from '../yaml-documents';
 
 export interface PreviousCrd {
   readonly name: string;
@@ -26,15 +23,6 @@ export interface PreviousChart {
   readonly notComparable: readonly { readonly file: string; readonly crds: readonly string[]; readonly reason: string }[];
 }
 
-/** A whole line that is one template action (not an escaped brace literal like `{{ "{{" }}`). */
-const TEMPLATE_LINE = /^[ \t]*\{\{-?(?!\s*")[^\n]*?-?\}\}[ \t]*(?:\r?\n|$)/gm;
-const INLINE_ACTION = /\{\{-?(?!\s*")[^\n]*?-?\}\}/g;
-
-/** A Helm template as YAML: template-only lines dropped, other actions made plain values, escaped braces restored. */
-export function templateAsYaml(text: string): string {
-  return unescapeHelmBraces(text.replace(TEMPLATE_LINE, '').replace(INLINE_ACTION, 'helm-template-value'));
-}
-
 /** The CRDs defined by the chart's files at the revision; `candidates` are the names looked for in files that cannot be parsed. */
 export function previousChartCrds(files: readonly RevisionFile[], candidates: readonly string[]): PreviousChart {
   const crds = new Map<string, PreviousCrd>();
@@ -44,13 +32,12 @@ export function previousChartCrds(files: readonly RevisionFile[], candidates: re
     const file = readChartFileText(path, text);
     let documents = file.documents;
     if (!documents && file.kind !== 'unreadable') {
-      try {
-        documents = splitYamlDocuments(templateAsYaml(text), path);
-      } catch (error) {
-        if (!(error instanceof UserError)) throw error;
-        notComparable.push({ file: path, crds: mentionedCandidates(text, candidates), reason: `it does not parse once its template lines are removed (${error.message})` });
+      const template = templateDocuments(text, path);
+      if (template.problems.length > 0) {
+        notComparable.push({ file: path, crds: mentionedCandidates(text, candidates), reason: `it does not parse once its template lines are removed (${template.problems[0]})` });
         continue;
       }
+      documents = template.documents;
     }
     if (!documents) {
       notComparable.push({ file: path, crds: mentionedCandidates(text, candidates), reason: file.problem ?? 'it could not be read' });

@@ -7,7 +7,7 @@ import { truncatedValue } from '../structural-diff';
 import { escapeData, escapeProperty } from '../verification-output';
 import type { CheckedFinding } from './allow-list';
 import type { CompatibilityResult, CrdCompatibility } from './guard';
-import { pathLines } from './yaml-lines';
+import { pathLines } from '../path-lines';
 
 /** A finding with where it shows in the chart now: the chart-relative file of its CRD and the line of its path. */
 export type LocatedFinding = CheckedFinding & { readonly file?: string; readonly line?: number };

@@ -2,56 +2,30 @@ import type { ExecutorContext } from '@nx/devkit';
 import { posix } from 'node:path';
 import { writeFileAtomically } from '../../core/atomic-files';
 import { comparedWithout } from '../../core/chart-check';
-import { readChartFiles, type ChartFile } from '../../core/chart-files';
+import { readChartFiles } from '../../core/chart-files';
 import { planChangesChart, planChangesOnlyText, type ChartPlan } from '../../core/chart-plan';
-import { applyChartPlan, planChartUpdate, readKustomizeCrds, requireChart, selectCrds } from '../../core/chart-sync';
+import { applyChartPlan, readKustomizeCrds, requireChart, selectCrds } from '../../core/chart-sync';
 import { verifyChartCrds } from '../../core/chart-verification';
 import { resolveOutputPath } from '../../core/output-paths';
 import { checkUpgrade } from '../../core/release-safety';
-import { DEFAULT_FILE_NAME_PATTERN, type Crd } from '../../core/crd';
 import { isUnmanaged } from '../../core/crd-selection';
 import { describeError } from '../../core/errors';
 import { formatDifference } from '../../core/structural-diff';
 import { fileChanges, toJsonReport } from '../../core/verification-output';
 import { requireRealPathInWorkspace, resolveInWorkspace } from '../../core/workspace-paths';
-import { kustomizeOutputFile } from '../kustomize-build/executor';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
 import { EXECUTORS, defaultOutputPath } from '../../constants';
 import { siblingTargetOptions } from '../shared/sibling-targets';
 import { batchOf, singleTask, type TaskLog } from '../shared/batch';
 import { otherChartKustomizations } from '../shared/chart-sources';
+import { planCrdFiles, regenerateCommand } from '../shared/crd-file-plan';
+import { kustomizeOutputFile } from '../shared/kustomize-build-options';
 import { TaskTiming } from '../shared/task-timing';
 import type { HelmCrdsExecutorSchema } from './schema';
 
 const MAX_DIFFERENCES_SHOWN = 20;
 const VERBS = { create: 'created', update: 'updated', adopt: 'adopted (replaced a plain copy)', 'take-over': 'took over' } as const;
 const CHECK_VERBS = { create: 'would create', update: 'would update', adopt: 'would replace a plain copy', 'take-over': 'would take over' } as const;
-
-export interface CrdFilesRequest {
-  readonly crds: readonly Crd[];
-  readonly chartDirectory: string;
-  readonly kustomization: string;
-  /** The command that regenerates the files (it goes into their header). */
-  readonly regenerate: string;
-  readonly chartFiles?: readonly ChartFile[];
-  /** Kustomizations other helm-crds targets write into this chart from (their generated files are theirs). */
-  readonly otherKustomizations?: readonly string[];
-}
-
-/** The command users run to regenerate the chart (`nx run chart:crds`), not this inner step: it goes into headers and advice. */
-export function regenerateCommand(project: string, options: HelmCrdsExecutorSchema, helmCrdsTarget: string): string {
-  return `nx run ${project}:${options.pipelineTarget ?? helmCrdsTarget}`;
-}
-
-/** What the chart's CRD files should be, as helm-crds would write them with these options (nothing is written). */
-export function planCrdFiles(options: HelmCrdsExecutorSchema, request: CrdFilesRequest): ChartPlan {
-  return planChartUpdate({
-    ...request,
-    displayChart: options.chart,
-    layout: { ...options, placement: options.placement ?? 'crds', fileName: options.fileName ?? DEFAULT_FILE_NAME_PATTERN },
-    check: true,
-  });
-}
 
 export async function writeChartCrds(options: HelmCrdsExecutorSchema, context: ExecutorContext, log: TaskLog): Promise<boolean> {
   const timing = new TaskTiming();

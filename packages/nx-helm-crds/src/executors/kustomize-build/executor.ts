@@ -2,19 +2,15 @@ import type { ExecutorContext } from '@nx/devkit';
 import { writeFileAtomically } from '../../core/atomic-files';
 import { UserError, describeError } from '../../core/errors';
 import { readKustomizationGraph, requireKustomizationFile, type KustomizationGraph } from '../../core/kustomization-graph';
-import { kustomizeBuild, safetyFlags, type KustomizeSafety } from '../../core/kustomize';
+import { kustomizeBuild, safetyFlags } from '../../core/kustomize';
 import { resolveOutputPath } from '../../core/output-paths';
 import { progressReporter } from '../../core/progress';
 import { resolveKustomize } from '../../core/tool-resolution';
 import { displayPath, requireDirectory, resolveInWorkspace } from '../../core/workspace-paths';
-import { defaultOutputPath } from '../../constants';
 import { batchOf, singleTask, type TaskLog } from '../shared/batch';
+import { kustomizeOutputFile, kustomizeSafety } from '../shared/kustomize-build-options';
 import { TaskTiming } from '../shared/task-timing';
 import type { KustomizeBuildExecutorSchema } from './schema';
-
-export function kustomizeOutputFile(options: KustomizeBuildExecutorSchema, projectName: string): string {
-  return options.outputFile ?? defaultOutputPath(projectName, 'kustomize.yaml');
-}
 
 /**
  * The kustomization's input graph is what makes a build safe to cache and to run: its files are the cache
@@ -50,16 +46,6 @@ function checkInputGraph(workspaceRoot: string, options: KustomizeBuildExecutorS
       'Vendor them into the repository, or allow them: the plugin option `remoteResources: "uncached"` ' +
       '(or the executor option `allowRemoteResources: true` with `cache: false` on the target).',
   );
-}
-
-/** The options that loosen Kustomize's defaults, passed on as they are (the core maps them to flags). */
-export function kustomizeSafety(options: KustomizeBuildExecutorSchema): KustomizeSafety {
-  return {
-    enableHelm: options.enableHelm,
-    enableAlphaPlugins: options.enableAlphaPlugins,
-    enableExec: options.enableExec,
-    loadRestrictor: options.loadRestrictor,
-  };
 }
 
 export async function buildKustomization(options: KustomizeBuildExecutorSchema, context: ExecutorContext, log: TaskLog): Promise<boolean> {
