@@ -114,6 +114,27 @@ describe('kustomize-build guards', () => {
     assert.deepEqual(executedTasks(second.output), ['outside-base:kustomize-build']);
     assert.match(workspace.read('dist/nx-helm-crds/outside-base/kustomize.yaml'), /edited: outside/);
   });
+
+  it('verify refuses a reference overlay it cannot vouch for (outside the workspace, or remote), before kustomize fetches anything', () => {
+    workspace.write('kustomizations/remote-overlay/kustomization.yaml', 'resources:\n- ../../examples/operator/config/crd\n- https://github.com/example/operator//config/webhook?ref=v1.0.0\n');
+    const charts = {
+      'cases/overlay-outside': { kustomization: `${EXAMPLE}/config/crd`, verify: { referenceOverlay: 'kustomizations/outside' } },
+      'cases/overlay-remote': { kustomization: `${EXAMPLE}/config/crd`, verify: { referenceOverlay: 'kustomizations/remote-overlay' } },
+    };
+    for (const chart of Object.keys(charts)) workspace.write(`${chart}/Chart.yaml`, `apiVersion: v2\nname: ${chart.split('/')[1]}\nversion: 0.1.0\n`);
+    workspace.write('nx.json', plugin(charts));
+    const run = workspace.nx(['run-many', '-t', 'verify', '-p', 'overlay-outside,overlay-remote']);
+    assert.notEqual(run.status, 0, run.output);
+    assert.match(
+      taskOutput(run.output, 'overlay-outside:verify'),
+      /The reference overlay kustomizations\/outside is not built: its input files could not be read: .*points outside the workspace[\s\S]*Point referenceOverlay at a kustomization whose files are all in the workspace/,
+    );
+    assert.match(
+      taskOutput(run.output, 'overlay-remote:verify'),
+      /The reference overlay kustomizations\/remote-overlay references remote resources[\s\S]*https:\/\/github\.com\/example\/operator\/\/config\/webhook\?ref=v1\.0\.0[\s\S]*a reference overlay is part of verify's cache key/,
+    );
+    assert.doesNotMatch(run.output, /kustomize build kustomizations\/(outside|remote-overlay)/, 'kustomize never started on either overlay');
+  });
 });
 
 /**

@@ -20,6 +20,7 @@ import { planCrdFiles, regenerateCommand } from '../shared/crd-file-plan';
 import { kustomizeOutputFile, kustomizeSafety } from '../shared/kustomize-build-options';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
 import { otherChartKustomizations } from '../shared/chart-sources';
+import { requireKnownInputs } from '../shared/input-graph';
 import { siblingTargetOptions } from '../shared/sibling-targets';
 import { batchOf, singleTask, type TaskLog } from '../shared/batch';
 import { TaskTiming } from '../shared/task-timing';
@@ -184,6 +185,8 @@ function readKustomizeOutput(path: string, display: string): string {
 async function renderOverlay(overlay: string, build: KustomizeBuildExecutorSchema, root: string, progress: ProgressReporter) {
   const directory = resolveInWorkspace(root, overlay, 'referenceOverlay');
   requireDirectory(directory, 'The reference overlay', 'Set referenceOverlay to a kustomization directory such as config/default.', overlay);
+  // Its files are verify's cache key and it is built with the chart's safety options: the same input guard as a build, with no opt-in.
+  requireKnownInputs(root, overlay);
   const stream = await kustomizeBuild({
     kustomize: resolveKustomize({ explicit: build.kustomize, workspaceRoot: root }),
     directory,
