@@ -44,7 +44,6 @@ describe('applyChartPlan: all of a run, or nothing', () => {
     layout: { placement: 'crds', fileName: DEFAULT_FILE_NAME_PATTERN },
     kustomization: source.kustomization,
     regenerate: source.regenerate,
-    check: false,
     ...overrides,
   });
 

@@ -96,8 +96,6 @@ export interface ChartSyncRequest {
   readonly layout: ChartLayout;
   readonly kustomization: string;
   readonly regenerate: string;
-  /** Plan only: write nothing. */
-  readonly check: boolean;
   /** Kustomizations other helm-crds targets write into this chart from (see ChartPlanOptions). */
   readonly otherKustomizations?: readonly string[];
   /** The chart's files, when the caller has read them already (else they are read here). */

@@ -77,12 +77,12 @@ describe('chartFilesAtRevision', () => {
       repo.git('add', '-A');
       repo.git('commit', '-q', '-m', 'chart');
       repo.write('charts/op/templates/crd.yaml', 'changed after the commit\n');
-      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), [
+      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), { kind: 'files', files: [
         { path: 'Chart.yaml', text: 'apiVersion: v2\nname: op\nversion: 0.1.0\n' },
         { path: 'crds/caf\u00e9 widgets.yaml', text: 'description: "multi-byte \u00e9\u{1F680}"\n' },
         { path: 'templates/crd.yaml', text: widgets },
-      ]);
-      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/new', 'HEAD'), [], 'a chart that did not exist at the revision has no committed files');
+      ] });
+      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/new', 'HEAD'), { kind: 'files', files: [] }, 'a chart that did not exist at the revision has no committed files');
     }));
 
   it('refuses a revision that does not exist or is not one, naming it and the skip option', () =>
@@ -105,10 +105,10 @@ describe('chartFilesAtRevision', () => {
 
   it('has nothing to compare on a branch without commits, and outside a repository', () =>
     inTempFolder((repo) => {
-      assert.equal(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), undefined);
-      assert.equal(chartFilesAtRevision(repo.root, 'charts/op', 'origin/main'), undefined);
+      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), { kind: 'no-repository' });
+      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'origin/main'), { kind: 'no-repository' });
       repo.git('init', '-q');
-      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), []);
+      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), { kind: 'no-commits' });
       assert.throws(() => chartFilesAtRevision(repo.root, 'charts/op', 'main~1'), /does not exist/);
     }));
 
@@ -117,7 +117,7 @@ describe('chartFilesAtRevision', () => {
       const path = process.env.PATH;
       process.env.PATH = join(repo.root, 'no-bin');
       try {
-        assert.equal(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), undefined);
+        assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), { kind: 'no-repository' });
         repo.write('.git/HEAD', 'ref: refs/heads/main\n');
         assert.throws(() => chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), /The data-loss guard cannot run git in .* to read previousRevision "HEAD" \(spawnSync git ENOENT\)\. Install git .*skipDataLossGuard: true/);
       } finally {

@@ -1,6 +1,11 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import { UserError } from './errors';
+
+/** A workspace-relative path as options are compared: `/`-separated, normalised, no `./` or trailing slash. */
+export function normalizeWorkspacePath(path: string): string {
+  return posix.normalize(path.replace(/\\/g, '/')).replace(/\/+$/, '') || '.';
+}
 
 /** Resolves a workspace-relative path from an option, refusing anything that leaves the workspace. */
 export function resolveInWorkspace(workspaceRoot: string, path: string, option: string): string {

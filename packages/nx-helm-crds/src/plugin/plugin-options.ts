@@ -142,7 +142,4 @@ export function targetNames(options: NxHelmCrdsPluginOptions | undefined): Targe
   return { ...DEFAULT_TARGET_NAMES, ...options?.targetNames };
 }
 
-/** Chart directories are compared normalised: `/`-separated, no `./` or trailing slash. */
-export function normalizeChartDirectory(directory: string): string {
-  return directory.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
-}
+export { normalizeWorkspacePath as normalizeChartDirectory } from '../core/workspace-paths';

@@ -8,7 +8,8 @@ import { crdYaml } from '../../testing/crd-fixtures';
 import { UserError } from '../errors';
 import { renderGeneratedFile } from '../generated-file';
 import { templateCrdText } from '../helm-templating';
-import { previousChartCrds, readRevisionBaseline } from './previous-chart';
+import { chartFilesAtRevision } from '../git-revision';
+import { previousChartCrds } from './previous-chart';
 
 const source = { kustomization: 'config/crd', regenerate: 'nx run chart:crds' };
 const withDescription = (plural: string) => crdYaml(plural, 'example.io', '  annotations:\n    note: "uses {{ braces }} in text"\n');
@@ -45,21 +46,21 @@ describe('previousChartCrds', () => {
   });
 });
 
-describe('readRevisionBaseline', () => {
+describe('chartFilesAtRevision, as the guard reads its baseline', () => {
   const root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-baseline-'));
   after(() => rmSync(root, { recursive: true, force: true }));
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.io', ...args], { cwd: root, stdio: 'pipe' });
 
   it('has nothing to compare with outside git and before the first commit; an unknown revision is an error; a missing chart has no files', () => {
-    assert.deepEqual(readRevisionBaseline(root, 'chart', 'HEAD'), { kind: 'no-repository' });
+    assert.deepEqual(chartFilesAtRevision(root, 'chart', 'HEAD'), { kind: 'no-repository' });
     git('init', '-q');
-    assert.deepEqual(readRevisionBaseline(root, 'chart', 'HEAD'), { kind: 'no-commits' });
+    assert.deepEqual(chartFilesAtRevision(root, 'chart', 'HEAD'), { kind: 'no-commits' });
     mkdirSync(join(root, 'chart', 'crds'), { recursive: true });
     writeFileSync(join(root, 'chart', 'crds', 'widgets.yaml'), crdYaml('widgets', 'example.io'));
     git('add', '.');
     git('commit', '-qm', 'chart');
-    assert.throws(() => readRevisionBaseline(root, 'chart', 'HEAD~1'), (error: unknown) => error instanceof UserError && /previousRevision "HEAD~1" does not exist/.test(error.message));
-    assert.deepEqual(readRevisionBaseline(root, 'chart', 'HEAD'), { kind: 'files', files: [{ path: 'crds/widgets.yaml', text: crdYaml('widgets', 'example.io') }] });
-    assert.deepEqual(readRevisionBaseline(root, 'other-chart', 'HEAD'), { kind: 'files', files: undefined });
+    assert.throws(() => chartFilesAtRevision(root, 'chart', 'HEAD~1'), (error: unknown) => error instanceof UserError && /previousRevision "HEAD~1" does not exist/.test(error.message));
+    assert.deepEqual(chartFilesAtRevision(root, 'chart', 'HEAD'), { kind: 'files', files: [{ path: 'crds/widgets.yaml', text: crdYaml('widgets', 'example.io') }] });
+    assert.deepEqual(chartFilesAtRevision(root, 'other-chart', 'HEAD'), { kind: 'files', files: [] });
   });
 });

@@ -5,10 +5,9 @@
  * wrappers nx-helm-crds itself writes (install toggle, keep, shared guard, namespace templating). A file that
  * still does not parse is reported as not comparable rather than guessed at.
  */
-import { spawnSync } from 'node:child_process';
 import { readChartFileText, templateDocuments } from '../chart-files';
 import { crdNameOf, isCrdDocument } from '../crd';
-import { chartFilesAtRevision, type RevisionFile } from '../git-revision';
+import type { RevisionFile } from '../git-revision';
 
 export interface PreviousCrd {
   readonly name: string;
@@ -57,25 +56,4 @@ export function previousChartCrds(files: readonly RevisionFile[], candidates: re
  */
 function mentionedCandidates(text: string, candidates: readonly string[]): string[] {
   return candidates.filter((name) => text.includes(name));
-}
-
-/** What there is to compare with at a revision. */
-export type RevisionBaseline =
-  | { readonly kind: 'no-repository' }
-  | { readonly kind: 'no-commits' }
-  /** `files` is undefined when the chart did not exist at the revision. */
-  | { readonly kind: 'files'; readonly files: readonly RevisionFile[] | undefined };
-
-/**
- * The chart's files at `revision`. Outside a git repository, or in one without commits yet, there is nothing to
- * compare with; a revision that does not exist is an error (as for the data-loss guard): comparing with nothing
- * would pass every change.
- */
-export function readRevisionBaseline(workspaceRoot: string, chart: string, revision: string): RevisionBaseline {
-  // It refuses a revision that does not exist, as the data-loss guard does (same function, same message).
-  const files = chartFilesAtRevision(workspaceRoot, chart, revision);
-  if (files === undefined) return { kind: 'no-repository' };
-  if (files.length > 0) return { kind: 'files', files };
-  const noCommits = revision === 'HEAD' && spawnSync('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: workspaceRoot }).status !== 0;
-  return noCommits ? { kind: 'no-commits' } : { kind: 'files', files: undefined };
 }

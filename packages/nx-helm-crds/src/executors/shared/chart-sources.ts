@@ -1,11 +1,9 @@
 import { readTargetOptions, type ExecutorContext } from '@nx/devkit';
-import { posix } from 'node:path';
+import { normalizeWorkspacePath } from '../../core/workspace-paths';
 import { EXECUTORS } from '../../constants';
 import type { HelmCrdsExecutorSchema } from '../helm-crds/schema';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
 import { siblingTargetOptions } from './sibling-targets';
-
-const chartKey = (chart: string) => posix.normalize(chart.replace(/\\/g, '/')).replace(/\/$/, '');
 
 /**
  * The kustomizations every other helm-crds target of the workspace writes into `chart` from: their generated
@@ -24,7 +22,7 @@ export function otherChartKustomizations(
       if (definition.executor !== EXECUTORS.helmCrds || (project === self.project && target === self.target)) continue;
       try {
         const options = readTargetOptions<HelmCrdsExecutorSchema>({ project, target, configuration: context.configurationName }, context);
-        if (chartKey(options.chart) !== chartKey(chart)) continue;
+        if (normalizeWorkspacePath(options.chart) !== normalizeWorkspacePath(chart)) continue;
         const build = siblingTargetOptions<KustomizeBuildExecutorSchema>({ ...context, projectName: project, targetName: target }, EXECUTORS.kustomizeBuild, options.buildTarget);
         kustomizations.push(build.options.kustomization);
       } catch {

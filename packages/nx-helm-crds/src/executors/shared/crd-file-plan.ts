@@ -27,6 +27,5 @@ export function planCrdFiles(options: HelmCrdsExecutorSchema, request: CrdFilesR
     ...request,
     displayChart: options.chart,
     layout: { ...options, placement: options.placement ?? 'crds', fileName: options.fileName ?? DEFAULT_FILE_NAME_PATTERN },
-    check: true,
   });
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VerificationReport } from '../../core/chart-verification';
 import { checkCompatibility, skippedCompatibility, type CompatibilityOptions, type CompatibilityResult } from '../../core/compatibility/guard';
-import { readRevisionBaseline } from '../../core/compatibility/previous-chart';
+import { chartFilesAtRevision } from '../../core/git-revision';
 import { compatibilityAnnotations, compatibilityJson, formatCompatibility, locateFindings, type LocatedFinding } from '../../core/compatibility/report';
 import { collectCrds } from '../../core/crd';
 import { isSelected, type CrdSelection } from '../../core/crd-selection';
@@ -45,13 +45,14 @@ export async function checkChartCompatibility(request: CompatibilityStepRequest,
 function compatibilityStep(request: CompatibilityStepRequest): CompatibilityStep {
   const options = request.options ?? {};
   const revision = request.previousRevision ?? 'HEAD';
-  const baseline = readRevisionBaseline(request.workspaceRoot, request.chart, revision);
+  // It refuses a revision that does not exist, as the data-loss guard does (same function, same message).
+  const baseline = chartFilesAtRevision(request.workspaceRoot, request.chart, revision);
   if (baseline.kind !== 'files') {
     const why = baseline.kind === 'no-repository' ? 'not a git repository' : 'the repository has no commits yet';
     return { result: skippedCompatibility(revision, `${why}: nothing to compare with`, options), findings: [] };
   }
   const current = collectCrds(request.kustomizeDocuments, request.kustomizeSource).filter((crd) => isSelected(crd.name, request.selection));
-  const result = checkCompatibility({ previousRevision: revision, previousFiles: baseline.files, current, options });
+  const result = checkCompatibility({ previousRevision: revision, previousFiles: baseline.files.length > 0 ? baseline.files : undefined, current, options });
   const fileOf = (crd: string) => {
     const path = request.verified.crds.find((verdict) => verdict.name === crd)?.files[0];
     if (!path) return undefined;
