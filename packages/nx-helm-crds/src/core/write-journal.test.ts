@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -159,6 +159,30 @@ describe('recoverInterruptedWrite', () => {
     writeJournal({ replacements: [{ staged: '../outside', path: 'crds/a.yaml', inode: 1 }], removals: [] });
     assert.throws(() => recoverInterruptedWrite(chart), (error: unknown) => error instanceof UserError && /names \.\.\/outside, outside the chart/.test(error.message));
     assert.equal(readFileSync(join(chart, 'crds/a.yaml'), 'utf8'), 'old a\n');
+  });
+
+  it('refuses a committed journal that reaches out of the chart through a link, or moves a file that is not a staging file, changing nothing', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'nx-helm-crds-outside-'));
+    try {
+      writeFileSync(join(outside, 'victim.txt'), 'safe\n');
+      writeFileSync(join(outside, 'delete-me'), 'keep\n');
+      symlinkSync(outside, join(chart, 'link'));
+      writeFileSync(join(chart, '.payload.nx-helm-crds-staging-1-aa'), 'pwned\n');
+      writeJournal({ replacements: [{ staged: '.payload.nx-helm-crds-staging-1-aa', path: 'link/victim.txt', inode: 1 }], removals: [{ path: 'link/delete-me' }] });
+      assert.throws(() => recoverInterruptedWrite(chart), (error: unknown) => error instanceof UserError && /names link\/victim\.txt, which lies behind the symbolic link link/.test(error.message));
+      rmSync(join(chart, JOURNAL_FILE));
+      writeFileSync(join(chart, 'payload'), 'pwned\n');
+      writeJournal({ replacements: [{ staged: 'payload', path: 'crds/a.yaml', inode: 1 }], removals: [] });
+      assert.throws(() => recoverInterruptedWrite(chart), /names payload as the staged copy of crds\/a\.yaml, which is not an nx-helm-crds staging file beside it/);
+      rmSync(join(chart, JOURNAL_FILE));
+      writeJournal({ replacements: [], removals: [{ path: '.git/config' }] });
+      assert.throws(() => recoverInterruptedWrite(chart), /names \.git\/config, which is not a chart file/);
+      assert.equal(readFileSync(join(outside, 'victim.txt'), 'utf8'), 'safe\n');
+      assert.equal(readFileSync(join(outside, 'delete-me'), 'utf8'), 'keep\n');
+      assert.equal(readFileSync(join(chart, 'crds/a.yaml'), 'utf8'), 'old a\n');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('refuses a journal that is not JSON, saying what to do', () => {

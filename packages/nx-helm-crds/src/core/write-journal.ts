@@ -1,6 +1,6 @@
-import { closeSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   canRollForward,
   fileSystemError,
@@ -190,19 +190,41 @@ function parseJournal(text: string, chartDirectory: string, journalPath: string)
     throw corrupt('is not valid JSON');
   }
   if (journal?.version !== 1 || !Array.isArray(journal.replacements) || !Array.isArray(journal.removals)) throw corrupt('is not a journal this version understands');
+  // The journal is a file in the chart, so a commit can supply one: every path it names must be a chart file
+  // reached through real folders only (never a link out of the chart, never .git, node_modules or .nx), and the
+  // staged and backup files it moves must be our staging files beside their destination.
+  const chartRoot = resolve(chartDirectory);
   const inChart = (path: unknown): string => {
     if (typeof path !== 'string' || isAbsolute(path)) throw corrupt(`names the path ${JSON.stringify(path)}, which is not chart-relative`);
-    const absolute = resolve(chartDirectory, path);
-    if (!absolute.startsWith(`${resolve(chartDirectory)}${sep}`)) throw corrupt(`names ${path}, outside the chart`);
+    const absolute = resolve(chartRoot, path);
+    if (!absolute.startsWith(`${chartRoot}${sep}`)) throw corrupt(`names ${path}, outside the chart`);
+    const folders = relative(chartRoot, dirname(absolute)).split(sep).filter((part) => part !== '');
+    if (folders.some((folder) => UNVISITED.has(folder))) throw corrupt(`names ${path}, which is not a chart file`);
+    for (let depth = 1; depth <= folders.length; depth++) {
+      if (lstatSync(join(chartRoot, ...folders.slice(0, depth)), { throwIfNoEntry: false })?.isSymbolicLink()) {
+        throw corrupt(`names ${path}, which lies behind the symbolic link ${folders.slice(0, depth).join('/')}`);
+      }
+    }
     return absolute;
   };
-  const optional = (path: unknown) => (path === undefined ? undefined : inChart(path));
+  const besideAsStaging = (staging: unknown, destination: string): string => {
+    const absolute = inChart(staging);
+    if (dirname(absolute) !== dirname(destination) || !isStagingFile(basename(absolute))) {
+      throw corrupt(`names ${String(staging)} as the staged copy of ${relative(chartRoot, destination)}, which is not an nx-helm-crds staging file beside it`);
+    }
+    return absolute;
+  };
+  const optionalBackup = (backup: unknown, destination: string) => (backup === undefined ? undefined : besideAsStaging(backup, destination));
   return {
     replacements: journal.replacements.map((entry) => {
       if (typeof entry.inode !== 'number') throw corrupt('has an entry without an inode');
-      return { staged: inChart(entry.staged), path: inChart(entry.path), inode: entry.inode, backup: optional(entry.backup) };
+      const path = inChart(entry.path);
+      return { staged: besideAsStaging(entry.staged, path), path, inode: entry.inode, backup: optionalBackup(entry.backup, path) };
     }),
-    removals: journal.removals.map((entry) => ({ path: inChart(entry.path), backup: optional(entry.backup) })),
+    removals: journal.removals.map((entry) => {
+      const path = inChart(entry.path);
+      return { path, backup: optionalBackup(entry.backup, path) };
+    }),
   };
 }
 
