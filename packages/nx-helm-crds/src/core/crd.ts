@@ -93,7 +93,7 @@ function toCrd(document: YamlDocument, source: string): Crd {
 
 const DNS_LABEL = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
 /** A DNS-1123 subdomain: dot-separated DNS-1123 labels, at most 253 characters. */
-const DNS_SUBDOMAIN = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(?:\\.${DNS_LABEL})*$`);
+export const DNS_SUBDOMAIN = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(?:\\.${DNS_LABEL})*$`);
 
 /** What the API server accepts for each field a CRD file is named after (apiextensions validation). */
 const IDENTITY_RULES = {

@@ -110,6 +110,18 @@ describe('templateCrdText, rendered by the real helm', { skip: skipWithoutPinned
     assert.deepEqual(diffValues(original, rendered).map((difference) => difference.path), ['metadata.annotations["helm.sh/resource-policy"]']);
   });
 
+  it('refuses an inject-ca-from certificate that is not a Kubernetes name, so no action or YAML reaches the template', () => {
+    const hostile = CRD.replace(
+      '"example-system/serving-cert"',
+      '"system/{{ (lookup \\"v1\\" \\"Secret\\" \\"kube-system\\" \\"\\").items | toJson }}\\n  injected: true"',
+    );
+    assert.notEqual(hostile, CRD);
+    assert.throws(
+      () => templateCrdText(hostile, 'widgets.example.io', { namespaceTemplate: true }),
+      /The CRD widgets\.example\.io has cert-manager\.io\/inject-ca-from .*the part after "\/" must be a Certificate name/,
+    );
+  });
+
   it('refuses an install value that is not a values path', () => {
     assert.throws(() => templateCrdText(CRD, 'widgets.example.io', { installValue: 'crds install' }), /installValue "crds install" is not a values path/);
   });

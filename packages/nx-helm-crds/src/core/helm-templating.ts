@@ -1,4 +1,5 @@
 import { isMap, isScalar, parseDocument, type Node } from 'yaml';
+import { DNS_SUBDOMAIN } from './crd';
 import { UserError } from './errors';
 import { escapeHelmBraces } from './generated-file';
 
@@ -35,7 +36,7 @@ export function isTemplating(templating: CrdTemplating): boolean {
 export function templateCrdText(documentText: string, crdName: string, templating: CrdTemplating): string {
   const document = parseDocument(documentText, { keepSourceTokens: true });
   const edits: Edit[] = [];
-  if (templating.namespaceTemplate) edits.push(...namespaceEdits(document));
+  if (templating.namespaceTemplate) edits.push(...namespaceEdits(document, crdName));
   if (templating.keep) edits.push(keepAnnotationEdit(document, documentText, crdName));
   edits.sort((a, b) => a.start - b.start);
 
@@ -72,7 +73,7 @@ function scalarAt(document: ReturnType<typeof parseDocument>, path: string[]): N
 }
 
 /** The namespace part of the webhook service and of inject-ca-from (`<namespace>/<certificate>`). */
-function namespaceEdits(document: ReturnType<typeof parseDocument>): Edit[] {
+function namespaceEdits(document: ReturnType<typeof parseDocument>, crdName: string): Edit[] {
   const edits: Edit[] = [];
   const service = scalarAt(document, ['spec', 'conversion', 'webhook', 'clientConfig', 'service', 'namespace']);
   if (service?.range) edits.push({ start: service.range[0], end: service.range[1], template: RELEASE_NAMESPACE });
@@ -80,7 +81,16 @@ function namespaceEdits(document: ReturnType<typeof parseDocument>): Edit[] {
   if (injectCaFrom?.range) {
     const value = String((injectCaFrom as unknown as { value: string }).value);
     const slash = value.indexOf('/');
-    if (slash > 0) edits.push({ start: injectCaFrom.range[0], end: injectCaFrom.range[1], template: `${RELEASE_NAMESPACE}/${value.slice(slash + 1)}` });
+    const certificate = value.slice(slash + 1);
+    // The certificate name goes into the template as it is: only a Kubernetes name may (Kustomize's output is
+    // untrusted, and Helm would run any action or YAML it held).
+    if (slash > 0 && !DNS_SUBDOMAIN.test(certificate)) {
+      throw new UserError(
+        `The CRD ${crdName} has cert-manager.io/inject-ca-from ${JSON.stringify(value)}: with namespaceTemplate, the part after "/" must be a ` +
+          'Certificate name (a DNS-1123 subdomain). Fix the annotation in the kustomization, or drop namespaceTemplate.',
+      );
+    }
+    if (slash > 0) edits.push({ start: injectCaFrom.range[0], end: injectCaFrom.range[1], template: `${RELEASE_NAMESPACE}/${certificate}` });
   }
   return edits;
 }
