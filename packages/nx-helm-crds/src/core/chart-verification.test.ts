@@ -114,6 +114,16 @@ describe('verifyChartCrds', () => {
   });
 });
 
+describe('formatVerificationReport of untrusted chart names', () => {
+  it('prints a CRD name and a file name read from the chart on one line each, so no log line starts a workflow command', () => {
+    const name = 'x.example.io\n::stop-commands::t';
+    const report = verifyChartCrds([], [plain('crds/a\n::error::b.yaml', widgets.replace('name: widgets.example.io', `name: ${JSON.stringify(name)}`))], {});
+    const text = formatVerificationReport(report);
+    assert.equal(text.split('\n').filter((line) => line.startsWith('::')).length, 0, text);
+    assert.match(text, /x\.example\.io\\u000a::stop-commands::t: .*\[crds\/a\\u000a::error::b\.yaml\]/);
+  });
+});
+
 describe('verifyChartCrds on a chart in sync', () => {
   it('is in sync with the four-part summary, whatever the file holding a CRD is called', () => {
     const report = verifyChartCrds(kustomizeCrds(widgets, gadgets), [plain('crds/all.yaml', gadgets, widgets), plain('Chart.yaml', 'name: c\n')], {});

@@ -2,6 +2,7 @@ import { crdNameOf, type Crd } from './crd';
 import { crdNamesDefinedBy, type ChartFile } from './chart-files';
 import { isSelected, isUnmanaged, type CrdSelection } from './crd-selection';
 import { diffValues, formatDifference, type Difference } from './structural-diff';
+import { printable } from './printable';
 
 export type CrdStatus =
   | 'in-sync'
@@ -121,8 +122,8 @@ export function formatVerificationReport(report: VerificationReport): string {
   const lines: string[] = [];
   for (const verdict of report.crds) {
     const mark = DRIFT_STATUSES.includes(verdict.status) ? '✖' : verdict.status === 'in-sync' ? '✔' : '•';
-    const where = verdict.files.length > 0 ? ` [${verdict.files.join(', ')}]` : '';
-    lines.push(`${mark} ${verdict.name}: ${STATUS_TEXT[verdict.status]}${where}`);
+    const where = verdict.files.length > 0 ? ` [${verdict.files.map(printable).join(', ')}]` : '';
+    lines.push(`${mark} ${printable(verdict.name)}: ${STATUS_TEXT[verdict.status]}${where}`);
     const differences = verdict.differences ?? [];
     for (const difference of differences.slice(0, MAX_DIFFERENCES_SHOWN)) {
       lines.push(`    ${formatDifference(difference, 'Kustomize', 'chart')}`);

@@ -97,4 +97,13 @@ describe('step summary', () => {
     assert.match(summary, /\| `gadgets\.example\.io` \| missing in chart \|  \|  \|/);
     assert.match(summary, /\| `widgets\.example\.io` \| differs from Kustomize \| `crds\/w\.yaml` \| `spec\.versions\[name=v1\]\.served` \|/);
   });
+
+  it('keeps a CRD name or file name read from the chart on its row: no new line, row, cell or code span', () => {
+    const hostile = 'x.example.io\n| `pwn` | [click](https://evil.example) |\r::stop-commands::t';
+    const report = toJsonReport(verifyChartCrds([], [chartFile('crds/a\nb.yaml', crdYaml('widgets', 'example.io').replace('name: widgets.example.io', `name: ${JSON.stringify(hostile)}`))], {}), context);
+    const rows = toStepSummary(report).split('\n').filter((line) => line.startsWith('| '));
+    assert.equal(rows.length, 3, 'the header, its rule and one CRD row');
+    assert.match(rows[2], /^\| `x\.example\.io\\u000a\\\| 'pwn' \\\| \[click\]\(https:\/\/evil\.example\) \\\|\\u000d::stop-commands::t` \|/);
+    assert.match(rows[2], /`crds\/a\\u000ab\.yaml`/);
+  });
 });

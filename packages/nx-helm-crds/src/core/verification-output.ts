@@ -4,6 +4,7 @@ import { DRIFT_STATUSES, statusText, type CrdStatus, type VerificationReport } f
 import type { SanityFinding } from './crd-sanity';
 import { pathLines, pathSegments } from './path-lines';
 import { formatDifference, type Difference } from './structural-diff';
+import { printable } from './printable';
 
 /** Version of the JSON report's shape (schemas/verify-report.schema.json); bumped on any incompatible change. */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -172,7 +173,8 @@ export function toGithubAnnotations(report: JsonReport, readChartFile: (path: st
 }
 
 const MAX_SUMMARY_PATHS = 3;
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** A Markdown table cell's code span: one line, no `|` to end the cell, no backtick to end the span. */
+const cell = (text: string) => printable(text).replace(/\|/g, '\\|').replace(/`/g, "'");
 
 /** The Markdown a GitHub job summary ($GITHUB_STEP_SUMMARY) gets for one chart: its result, then one row per CRD. */
 export function toStepSummary(report: JsonReport): string {
@@ -187,12 +189,12 @@ export function toStepSummary(report: JsonReport): string {
       const status = textOnly ? 'in sync as data; file text differs' : statusText(verdict.status);
       const paths = verdict.differences.slice(0, MAX_SUMMARY_PATHS).map((difference) => `\`${cell(difference.path)}\``);
       if (verdict.differences.length > MAX_SUMMARY_PATHS) paths.push(`… ${verdict.differences.length - MAX_SUMMARY_PATHS} more`);
-      return `| \`${verdict.name}\` | ${cell(status)} | ${verdict.files.map((file) => `\`${cell(file)}\``).join(', ')} | ${paths.join(', ')} |`;
+      return `| \`${cell(verdict.name)}\` | ${cell(status)} | ${verdict.files.map((file) => `\`${cell(file)}\``).join(', ')} | ${paths.join(', ')} |`;
     });
   return [
-    `### ${mark} ${report.chart}: ${report.result}`,
+    `### ${mark} ${cell(report.chart)}: ${report.result}`,
     '',
-    `Compared with \`kustomize build ${report.kustomization}\` (${how}).`,
+    `Compared with \`kustomize build ${cell(report.kustomization)}\` (${cell(how)}).`,
     '',
     '| CRD | status | files | first differing paths |',
     '| --- | --- | --- | --- |',
