@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -53,6 +53,22 @@ describe('copyWithoutDependencies', () => {
       assert.ok(existsSync(join(chart, 'Chart.lock')));
       copy.remove();
       assert.equal(existsSync(copy.directory), false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the copy a Chart.yaml of its own when the chart has a linked one, leaving the link target alone', () => {
+    const root = mkdtempSync(join(tmpdir(), 'deps-test-'));
+    try {
+      const chart = join(root, 'op');
+      mkdirSync(chart, { recursive: true });
+      writeFileSync(join(root, 'elsewhere.yaml'), CHART_YAML);
+      symlinkSync(join(root, 'elsewhere.yaml'), join(chart, 'Chart.yaml'));
+      const copy = copyWithoutDependencies(chart, ['common', 'redis']);
+      assert.doesNotMatch(readFileSync(join(copy.directory, 'Chart.yaml'), 'utf8'), /common|redis/);
+      assert.equal(readFileSync(join(root, 'elsewhere.yaml'), 'utf8'), CHART_YAML, 'the link target is untouched');
+      copy.remove();
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

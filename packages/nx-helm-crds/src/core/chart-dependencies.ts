@@ -40,7 +40,9 @@ export function copyWithoutDependencies(chartDirectory: string, names: readonly 
         return false;
       });
     }
-    writeFileSync(chartYaml, document.toString());
+    // A new regular file, never through a link the chart's Chart.yaml may be (cpSync copies links as links).
+    rmSync(chartYaml, { force: true });
+    writeFileSync(chartYaml, document.toString(), { flag: 'wx' });
     // The lock names the dropped dependencies too; the copy has no use for it.
     rmSync(join(directory, 'Chart.lock'), { force: true });
     return { directory, conditionsOff, remove: () => rmSync(root, { recursive: true, force: true }) };

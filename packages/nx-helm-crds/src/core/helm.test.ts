@@ -3,6 +3,12 @@ import { describe, it } from 'node:test';
 import { helmTemplateArgs, renderedSource } from './helm';
 
 describe('helmTemplateArgs', () => {
+  it('refuses a release name or namespace helm would read as a flag', () => {
+    const request = { helm: { file: '/bin/helm', args: [], origin: 'PATH' as const }, chartDirectory: '/ws/charts/op', displayChart: 'charts/op', releaseName: 'op', namespace: 'op-system' };
+    assert.throws(() => helmTemplateArgs({ ...request, releaseName: '--output-dir=/tmp/x' }), /verify's releaseName "--output-dir=\/tmp\/x" starts with "-"/);
+    assert.throws(() => helmTemplateArgs({ ...request, namespace: '--post-renderer=./x' }), /verify's namespace "--post-renderer=\.\/x" starts with "-"/);
+  });
+
   it('renders offline with CRDs, values files and --set pairs in order', () => {
     const args = helmTemplateArgs({
       helm: { file: '/bin/helm', args: [], origin: 'PATH' },

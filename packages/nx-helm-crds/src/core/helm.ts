@@ -23,6 +23,13 @@ export interface HelmTemplateRequest {
  * built here, pure, so it is tested without spawning helm.
  */
 export function helmTemplateArgs(request: HelmTemplateRequest): string[] {
+  // Both are positional or flag values taken from options and the chart's name: one starting with "-" would be
+  // read by helm as a flag (--output-dir, --post-renderer), so it never reaches the command line.
+  for (const [option, value] of [['releaseName', request.releaseName], ['namespace', request.namespace]] as const) {
+    if (value.startsWith('-')) {
+      throw new UserError(`verify's ${option} ${JSON.stringify(value)} starts with "-", which helm would read as a flag: set ${option} to a Kubernetes name.`);
+    }
+  }
   return [
     ...request.helm.args,
     'template',

@@ -26,4 +26,15 @@ describe('createNodes', () => {
       (error: unknown) => error instanceof UserError && /^charts\/demo\/Chart\.yaml is refused: the YAML aliases/.test(error.message),
     );
   });
+
+  it('refuses a chart name that would lead its report folder out of dist/nx-helm-crds, naming Chart.yaml', async () => {
+    write('charts/evil/Chart.yaml', 'apiVersion: v2\nname: ../../.github/workflows\nversion: 0.1.0\n');
+    write('config/crd/kustomization.yaml', 'resources: []\n');
+    const options: NxHelmCrdsPluginOptions = { charts: { 'charts/evil': { kustomization: 'config/crd' } } };
+    const [, infer] = createNodes;
+    await assert.rejects(
+      async () => infer(['charts/evil/Chart.yaml'], options, { workspaceRoot: root, nxJsonConfiguration: { plugins: [{ plugin: 'nx-helm-crds', options }] } }),
+      (error: unknown) => error instanceof UserError && /^charts\/evil\/Chart\.yaml: the chart name "\.\.\/\.\.\/\.github\/workflows" cannot name its nx-helm-crds project/.test(error.message),
+    );
+  });
 });

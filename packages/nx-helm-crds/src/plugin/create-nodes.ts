@@ -159,5 +159,16 @@ function readProjectJson(workspaceRoot: string, chart: string): { name?: unknown
 function chartName(workspaceRoot: string, chartFile: string): string {
   const [document] = splitYamlDocuments(readFileSync(join(workspaceRoot, chartFile), 'utf8'), chartFile);
   const name = (document?.value as { name?: unknown } | undefined)?.name;
-  return typeof name === 'string' && name !== '' ? name : dirname(chartFile).replace(/\//g, '-');
+  if (typeof name !== 'string' || name === '') return dirname(chartFile).replace(/\//g, '-');
+  // The project name names the folder of the chart's reports (dist/nx-helm-crds/<project>/) and helm's release.
+  if (!PROJECT_NAME.test(name)) {
+    throw new UserError(
+      `${chartFile}: the chart name ${JSON.stringify(name)} cannot name its nx-helm-crds project (it becomes a folder under dist/nx-helm-crds and ` +
+        'the release name verify renders with). Use letters, digits, ".", "_" and "-" (Helm requires a lowercase name), or give the chart a project.json with a name.',
+    );
+  }
+  return name;
 }
+
+/** One path segment: no "/", no "..", no leading "-" or ".", no control characters. */
+const PROJECT_NAME = /^[A-Za-z0-9_@][A-Za-z0-9_.@-]*$/;
