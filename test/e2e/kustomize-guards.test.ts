@@ -4,11 +4,11 @@
  * cached), and the inferred inputs follow a generator or transformer config that starts naming a new file.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CHART, EXAMPLE, cachedTasks, createWorkspace, executedTasks, type NxResult, type TestWorkspace } from './workspace';
+import { CHART, EXAMPLE, PINNED_KUBECTL, cachedTasks, createWorkspace, executedTasks, type NxResult, type TestWorkspace } from './workspace';
 
 const CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -123,7 +123,11 @@ describe('kustomize-build guards', () => {
     };
     for (const chart of Object.keys(charts)) workspace.write(`${chart}/Chart.yaml`, `apiVersion: v2\nname: ${chart.split('/')[1]}\nversion: 0.1.0\n`);
     workspace.write('nx.json', plugin(charts));
-    const run = workspace.nx(['run-many', '-t', 'verify', '-p', 'overlay-outside,overlay-remote']);
+    // A kubectl (kustomize through it) that records what it is asked to build, then builds it: the overlays must never reach it.
+    const calls = workspace.path('kustomize-calls');
+    workspace.write('fake/kubectl', `#!/bin/sh\necho "$@" >> ${calls}\nexec ${PINNED_KUBECTL} "$@"\n`);
+    chmodSync(workspace.path('fake/kubectl'), 0o755);
+    const run = workspace.nx(['run-many', '-t', 'verify', '-p', 'overlay-outside,overlay-remote'], { NX_HELM_CRDS_KUSTOMIZE: workspace.path('fake/kubectl') });
     assert.notEqual(run.status, 0, run.output);
     assert.match(
       taskOutput(run.output, 'overlay-outside:verify'),
@@ -133,7 +137,9 @@ describe('kustomize-build guards', () => {
       taskOutput(run.output, 'overlay-remote:verify'),
       /The reference overlay kustomizations\/remote-overlay references remote resources[\s\S]*https:\/\/github\.com\/example\/operator\/\/config\/webhook\?ref=v1\.0\.0[\s\S]*a reference overlay is part of verify's cache key/,
     );
-    assert.doesNotMatch(run.output, /kustomize build kustomizations\/(outside|remote-overlay)/, 'kustomize never started on either overlay');
+    const built = readFileSync(calls, 'utf8');
+    assert.match(built, /examples\/operator\/config\/crd/, 'the own kustomization of the charts was built through the recording kustomize');
+    assert.doesNotMatch(built, /outside|remote-overlay/, 'kustomize never started on either overlay');
   });
 });
 
