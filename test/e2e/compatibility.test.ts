@@ -71,6 +71,7 @@ describe('compatibility guard: each rule class caught, on real git history', () 
     assert.notEqual(result.status, 0, result.output);
     assert.match(result.output, /✖ servingruntimes\.serving\.example\.io: breaking\n {4}breaking spec\.scope: scope changed from Namespaced to Cluster/);
     assert.match(result.output, /^::error file=examples\/operator\/chart\/crds\/serving\.example\.io_servingruntimes\.yaml,line=\d+,title=CRD breaking change%3A servingruntimes/m);
+    assert.match(result.output, /matches Kustomize, but the change would break custom resources stored by the chart at HEAD~1 \(compatibility findings above\)/);
     const json = report();
     assert.equal(json.result, 'invalid');
     assert.equal(json.compatibility.result, 'incompatible');

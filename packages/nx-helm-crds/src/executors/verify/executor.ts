@@ -162,7 +162,11 @@ export async function verifyChart(options: VerifyExecutorSchema, context: Execut
     const messages = {
       drift: `${chart} does not match Kustomize (${summaryLine(result.report)}; ${drifted} CRD(s) and ${files.length} file(s) to fix). ${regenerate}`,
       'text-drift': `${chart} installs what Kustomize renders, but ${files.length} generated file(s) differ in text from what helm-crds writes. ${regenerate}`,
-      invalid: `${chart} matches Kustomize, but a CRD breaks a rule listed above; fix its source in ${build.options.kustomization}.`,
+      invalid:
+        result.findings.some((finding) => finding.level === 'error')
+          ? `${chart} matches Kustomize, but a CRD breaks a rule listed above; fix its source in ${build.options.kustomization}.`
+          : `${chart} matches Kustomize, but the change would break custom resources stored by the chart at ${helmCrds.options.previousRevision ?? 'HEAD'} ` +
+            '(compatibility findings above): make the change compatible, or accept a finding with a reason in verify.compatibility.allow.',
     };
     log.error(messages[json.result]);
     return false;
