@@ -400,7 +400,7 @@ const CASES: Record<string, Case> = {
     // A read-only chart. The tests run as root, for whom chmod does not stop writes, and `chattr +i` needs a
     // capability containers usually lack; so the folder is made unwritable in a way that holds for root too:
     // the CRD folder's path is a regular file. The same error path (staging fails, nothing moved) reports
-    // EACCES/EROFS; their messages are unit-tested in core/atomic-files.test.ts.
+    // EACCES/EROFS; their messages are unit-tested in core/fs/atomic-files.test.ts.
     title: 'a CRD folder that cannot be written (its path is a regular file) fails naming the file in the way',
     setup: (workspace, chart) => {
       rmSync(workspace.path(`${chart}/crds`), { recursive: true });

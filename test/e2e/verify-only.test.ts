@@ -8,7 +8,7 @@ import { EXAMPLE, PINNED_KUBECTL, REPO_ROOT, cachedTasks, createWorkspace, type 
 const { validateAgainstSchema } = require(join(REPO_ROOT, 'packages/nx-helm-crds/dist/testing/json-schema-subset.js')) as {
   validateAgainstSchema: (value: unknown, schema: unknown) => string[];
 };
-const { escapeHelmBraces } = require(join(REPO_ROOT, 'packages/nx-helm-crds/dist/core/generated-file.js')) as { escapeHelmBraces: (text: string) => string };
+const { escapeHelmBraces } = require(join(REPO_ROOT, 'packages/nx-helm-crds/dist/core/chart/generated-file.js')) as { escapeHelmBraces: (text: string) => string };
 const REPORT_SCHEMA = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/nx-helm-crds/schemas/verify-report.schema.json'), 'utf8'));
 
 const CHART = 'charts/operator';

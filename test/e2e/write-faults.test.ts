@@ -2,7 +2,7 @@
  * Faults around writing the chart, with real nx and kustomize: what a cache hit may touch in the chart, and
  * how the next task recovers a helm-crds that was killed half-way through its renames.
  *
- * Ctrl-C and SIGTERM during the renames are tested at unit level (src/core/write-journal.test.ts sends them to
+ * Ctrl-C and SIGTERM during the renames are tested at unit level (src/core/chart/write-journal.test.ts sends them to
  * a process running the real writer at seeded random points): the renames of a real chart take a millisecond
  * or two, so an end-to-end test would hit them by luck only.
  */
@@ -94,7 +94,7 @@ describe('a helm-crds killed half-way through its renames', () => {
         if (to.includes('/crds/') && ++renames === 2) process.kill(process.pid, 'SIGKILL');
         return rename(from, to);
       };
-      const { commitChartChanges } = require(${JSON.stringify(join(REPO_ROOT, 'packages/nx-helm-crds/dist/core/write-journal.js'))});
+      const { commitChartChanges } = require(${JSON.stringify(join(REPO_ROOT, 'packages/nx-helm-crds/dist/core/chart/write-journal.js'))});
       const files = ${JSON.stringify(CRD_FILES)}.map((file) => ({ path: ${JSON.stringify(chart)} + '/crds/' + file, content: fs.readFileSync(${JSON.stringify(join(REPO_ROOT, CHART_CRDS))} + '/' + file, 'utf8') }));
       commitChartChanges(${JSON.stringify(chart)}, files, []);
     `;

@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pluginCodeFingerprint } from '../core/fingerprints';
-import { kustomizeVersion } from '../core/kustomize';
-import { helmVersion } from '../core/helm';
-import { resolveHelm, resolveKustomize } from '../core/tool-resolution';
+import { pluginCodeFingerprint } from '../core/fs/fingerprints';
+import { kustomizeVersion } from '../core/kustomize/client';
+import { helmVersion } from '../core/helm/client';
+import { resolveHelm, resolveKustomize } from '../core/process/tool-resolution';
 
 const USAGE = `Usage: nx-helm-crds fingerprint [--kustomize [<command>]] [--helm [<command>]]
 

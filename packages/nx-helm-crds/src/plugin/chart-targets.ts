@@ -1,7 +1,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
-import { crdDirectory } from '../core/chart-sync';
-import { DEFAULT_FILE_NAME_PATTERN } from '../core/crd';
+import { crdDirectory } from '../core/chart/update';
+import { DEFAULT_FILE_NAME_PATTERN } from '../core/crd/model';
 import { EXECUTORS, defaultOutputPath } from '../constants';
 import { fingerprintCommand } from './fingerprint-command';
 import { chartOptionsFor, type ChartCrdsConfig, type RemoteResourcePolicy, type TargetNames, type UnreadableInputsPolicy } from './plugin-options';

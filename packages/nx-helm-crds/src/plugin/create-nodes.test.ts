@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { UserError } from '../core/errors';
+import { UserError } from '../core/shared/errors';
 import { ALIAS_BOMB } from '../testing/yaml-fixtures';
 import { createNodes } from './create-nodes';
 import type { NxHelmCrdsPluginOptions } from './plugin-options';

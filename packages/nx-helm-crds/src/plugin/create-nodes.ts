@@ -2,9 +2,9 @@ import { createNodesFromFiles, type CreateNodes, type CreateNodesContext, type C
 import { PluginCache, hashObject, workspaceDataDirectory } from '@nx/devkit/internal';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { UserError } from '../core/errors';
-import { graphSourcesFingerprint, readKustomizationGraph, type KustomizationGraph } from '../core/kustomization-graph';
-import { splitYamlDocuments } from '../core/yaml-documents';
+import { UserError } from '../core/shared/errors';
+import { graphSourcesFingerprint, readKustomizationGraph, type KustomizationGraph } from '../core/kustomize/graph';
+import { splitYamlDocuments } from '../core/yaml/documents';
 import { chartTargets, kustomizeBuildOptions } from './chart-targets';
 import { pluginEntryIndex, readExecutorSchemas, validatePluginOptions, type WorkspaceView } from './options-validation';
 import { normalizeChartDirectory, targetNames, type ChartCrdsConfig, type NxHelmCrdsPluginOptions } from './plugin-options';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { UserError } from '../core/errors';
+import { UserError } from '../core/shared/errors';
 import { fingerprintCommandFor } from './fingerprint-command';
 
 describe('fingerprintCommandFor', () => {

@@ -2,7 +2,7 @@ import { workspaceRoot } from '@nx/devkit';
 import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { FINGERPRINT_BIN, PLUGIN_NAME } from '../constants';
-import { UserError } from '../core/errors';
+import { UserError } from '../core/shared/errors';
 
 /**
  * Where package managers put the plugin, relative to the workspace root: node_modules (npm, pnpm, yarn,

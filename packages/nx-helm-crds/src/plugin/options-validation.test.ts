@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatSchemaPath } from '../core/json-schema';
-import { UserError } from '../core/errors';
+import { formatSchemaPath } from '../core/shared/json-schema';
+import { UserError } from '../core/shared/errors';
 import { pluginEntryIndex, pluginOptionsProblems, pluginOptionsSchema, readExecutorSchemas, validatePluginOptions, type WorkspaceView } from './options-validation';
 import { CHART_OPTION_EXECUTORS, chartOptionsFor } from './plugin-options';
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, posix } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { closestMatch } from '../core/closest-match';
-import { UserError } from '../core/errors';
-import { formatSchemaPath, schemaProblems, typeOf, type JsonSchema, type SchemaProblem } from '../core/json-schema';
+import { closestMatch } from '../core/shared/closest-match';
+import { UserError } from '../core/shared/errors';
+import { formatSchemaPath, schemaProblems, typeOf, type JsonSchema, type SchemaProblem } from '../core/shared/json-schema';
 import { PLUGIN_NAME } from '../constants';
 import {
   CHART_OPTION_EXECUTORS,

@@ -1,5 +1,5 @@
-import type { Placement } from '../core/chart-sync';
-import type { CompatibilityOptions } from '../core/compatibility/guard';
+import type { Placement } from '../core/chart/update';
+import type { CompatibilityOptions } from '../core/verify/compatibility/guard';
 
 /** How one chart receives its CRDs: the keys of `charts` in the plugin options are chart directories. */
 export interface ChartCrdsConfig {
@@ -142,4 +142,4 @@ export function targetNames(options: NxHelmCrdsPluginOptions | undefined): Targe
   return { ...DEFAULT_TARGET_NAMES, ...options?.targetNames };
 }
 
-export { normalizeWorkspacePath as normalizeChartDirectory } from '../core/workspace-paths';
+export { normalizeWorkspacePath as normalizeChartDirectory } from '../core/paths/workspace-paths';

@@ -5,7 +5,7 @@
  */
 import { writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { commitChartChanges } from '../core/write-journal';
+import { commitChartChanges } from '../core/chart/write-journal';
 
 const KEPT = 250;
 const PRUNED = 50;

@@ -2,8 +2,8 @@ import { logger, type ExecutorContext, type TaskGraph } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { describeError } from '../../core/errors';
-import { recoverInterruptedWrite } from '../../core/write-journal';
+import { describeError } from '../../core/shared/errors';
+import { recoverInterruptedWrite } from '../../core/chart/write-journal';
 
 /** Where an executor's messages go: the terminal for a single task, a buffer per task in a batch. */
 export interface TaskLog {

@@ -1,5 +1,5 @@
 import { readTargetOptions, type ExecutorContext } from '@nx/devkit';
-import { normalizeWorkspacePath } from '../../core/workspace-paths';
+import { normalizeWorkspacePath } from '../../core/paths/workspace-paths';
 import { EXECUTORS } from '../../constants';
 import type { HelmCrdsExecutorSchema } from '../helm-crds/schema';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';

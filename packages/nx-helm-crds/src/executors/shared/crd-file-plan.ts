@@ -1,8 +1,8 @@
 /** How helm-crds plans a chart's CRD files and names its regenerate command: helm-crds writes the plan, verify compares with it. */
-import type { ChartFile } from '../../core/chart-files';
-import type { ChartPlan } from '../../core/chart-plan';
-import { planChartUpdate } from '../../core/chart-sync';
-import { DEFAULT_FILE_NAME_PATTERN, type Crd } from '../../core/crd';
+import type { ChartFile } from '../../core/chart/files';
+import type { ChartPlan } from '../../core/chart/plan';
+import { planChartUpdate } from '../../core/chart/update';
+import { DEFAULT_FILE_NAME_PATTERN, type Crd } from '../../core/crd/model';
 import type { HelmCrdsExecutorSchema } from '../helm-crds/schema';
 
 export interface CrdFilesRequest {

@@ -1,5 +1,5 @@
 /** How a kustomize-build target's options are read by the steps after it (helm-crds, verify) as by the build itself. */
-import type { KustomizeSafety } from '../../core/kustomize';
+import type { KustomizeSafety } from '../../core/kustomize/client';
 import { defaultOutputPath } from '../../constants';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
 

@@ -1,5 +1,5 @@
 import { readTargetOptions, type ExecutorContext } from '@nx/devkit';
-import { UserError } from '../../core/errors';
+import { UserError } from '../../core/shared/errors';
 
 export interface TargetOptions<T> {
   readonly project: string;

@@ -5,14 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { VerificationReport } from '../../core/chart-verification';
-import { checkCompatibility, skippedCompatibility, type CompatibilityOptions, type CompatibilityResult } from '../../core/compatibility/guard';
-import { chartFilesAtRevision } from '../../core/git-revision';
-import { compatibilityAnnotations, compatibilityJson, formatCompatibility, locateFindings, type LocatedFinding } from '../../core/compatibility/report';
-import { collectCrds } from '../../core/crd';
-import { isSelected, type CrdSelection } from '../../core/crd-selection';
-import type { JsonReport } from '../../core/verification-output';
-import type { YamlDocument } from '../../core/yaml-documents';
+import type { VerificationReport } from '../../core/verify/verification';
+import { checkCompatibility, skippedCompatibility, type CompatibilityOptions, type CompatibilityResult } from '../../core/verify/compatibility/guard';
+import { chartFilesAtRevision } from '../../core/chart/git-revision';
+import { compatibilityAnnotations, compatibilityJson, formatCompatibility, locateFindings, type LocatedFinding } from '../../core/verify/compatibility/report';
+import { collectCrds } from '../../core/crd/model';
+import { isSelected, type CrdSelection } from '../../core/crd/selection';
+import type { JsonReport } from '../../core/verify/reports';
+import type { YamlDocument } from '../../core/yaml/documents';
 import type { TaskLog } from '../shared/batch';
 import type { TaskTiming } from '../shared/task-timing';
 

@@ -1,4 +1,4 @@
-import type { CompatibilityOptions } from '../../core/compatibility/guard';
+import type { CompatibilityOptions } from '../../core/verify/compatibility/guard';
 
 export interface VerifyExecutorSchema {
   helmCrdsTarget?: string;

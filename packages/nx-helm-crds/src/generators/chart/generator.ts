@@ -1,6 +1,6 @@
 import { formatFiles, joinPathFragments, type Tree } from '@nx/devkit';
-import { crdDirectory } from '../../core/chart-sync';
-import { UserError } from '../../core/errors';
+import { crdDirectory } from '../../core/chart/update';
+import { UserError } from '../../core/shared/errors';
 import { normalizeChartDirectory, type ChartCrdsConfig } from '../../plugin/plugin-options';
 import { ensurePluginRegistered, updatePluginOptions } from '../init/generator';
 import type { ChartGeneratorSchema } from './schema';

@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { crdNamesDefinedBy, isHelmTemplatePath, readChartFile, readChartFiles, templateDocuments, type ChartFile } from './files';
+import { crdYaml } from '../../testing/crd-fixtures';
+import { renderGeneratedFile } from './generated-file';
+
+const source = { kustomization: 'config/crd', regenerate: 'nx run chart:crds' };
+
+function writeTree(root: string, files: Record<string, string | Buffer>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+}
+
+describe('isHelmTemplatePath', () => {
+  it('is true only for templates/ and below', () => {
+    assert.equal(isHelmTemplatePath('templates'), true);
+    assert.equal(isHelmTemplatePath('templates/crds/a.yaml'), true);
+    assert.equal(isHelmTemplatePath('crds/a.yaml'), false);
+    assert.equal(isHelmTemplatePath('templatesx/a.yaml'), false);
+    assert.equal(isHelmTemplatePath('files/templates/a.yaml'), false);
+  });
+});
+
+describe('readChartFiles', () => {
+  let chart: string;
+  let files: ChartFile[];
+  const byPath = (path: string): ChartFile => {
+    const file = files.find((candidate) => candidate.path === path);
+    assert.ok(file, `no chart file ${path}`);
+    return file;
+  };
+
+  before(() => {
+    chart = mkdtempSync(join(tmpdir(), 'nx-helm-crds-chart-files-'));
+    writeTree(chart, {
+      'Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n',
+      'README.md': '# not a manifest\n',
+      'crds/example.io_widgets.yaml': renderGeneratedFile(crdYaml('widgets', 'example.io'), source, false),
+      'crds/braces.yaml': crdYaml('gadgets', 'example.io', '  annotations:\n    note: "{{ not a template here }}"\n'),
+      'crds/broken.yaml': 'a: [unclosed\n',
+      'crds/latin1.yaml': Buffer.from([0x61, 0x3a, 0x20, 0xe9, 0x0a]), // "a: é" in Latin-1
+      'crds/notes.txt': 'ignored\n',
+      'crds/.hidden.yaml': 'a: 1\n',
+      'templates/crd.yaml': `{{- if .Values.crds }}\n${crdYaml('gizmos', 'example.io')}{{- end }}\n`,
+      'templates/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n',
+      'templates/_helpers.tpl': 'define: without braces still a template\n',
+      'templates/generated/example.io_doodads.yaml': renderGeneratedFile(
+        crdYaml('doodads', 'example.io', '  annotations:\n    note: "{{ x }}"\n'),
+        source,
+        true,
+      ),
+      'files/config.json': '{"kind": "ConfigMap", "data": {"a": "{{ b }}"}}',
+    });
+    symlinkSync(join(chart, 'crds/braces.yaml'), join(chart, 'crds/link.yaml'));
+    files = readChartFiles(chart);
+  });
+
+  after(() => rmSync(chart, { recursive: true, force: true }));
+
+  it('lists manifest files recursively in a stable order, skipping hidden and non-manifest files', () => {
+    assert.deepEqual(
+      files.map((file) => file.path),
+      [
+        'Chart.yaml',
+        'crds/braces.yaml',
+        'crds/broken.yaml',
+        'crds/example.io_widgets.yaml',
+        'crds/latin1.yaml',
+        'crds/link.yaml',
+        'files/config.json',
+        'templates/_helpers.tpl',
+        'templates/crd.yaml',
+        'templates/generated/example.io_doodads.yaml',
+        'templates/service.yaml',
+      ],
+    );
+  });
+
+  it('classifies each file', () => {
+    assert.deepEqual(
+      Object.fromEntries(files.map((file) => [file.path, file.kind])),
+      {
+        'Chart.yaml': 'plain',
+        'crds/braces.yaml': 'plain',
+        'crds/broken.yaml': 'unreadable',
+        'crds/example.io_widgets.yaml': 'generated',
+        'crds/latin1.yaml': 'unreadable',
+        'crds/link.yaml': 'symlink',
+        'files/config.json': 'plain',
+        'templates/_helpers.tpl': 'template',
+        'templates/crd.yaml': 'template',
+        'templates/generated/example.io_doodads.yaml': 'generated',
+        'templates/service.yaml': 'plain',
+      },
+    );
+  });
+
+  it('parses braces outside templates/ as plain YAML text', () => {
+    const file = byPath('crds/braces.yaml');
+    assert.equal(file.documents?.length, 1);
+    assert.deepEqual((file.documents?.[0].value as { metadata: unknown }).metadata, {
+      name: 'gadgets.example.io',
+      annotations: { note: '{{ not a template here }}' },
+    });
+    assert.deepEqual((byPath('files/config.json').documents?.[0].value as { data: unknown }).data, { a: '{{ b }}' });
+  });
+
+  it('parses a generated file without its header, unescaping braces under templates/', () => {
+    const crds = byPath('crds/example.io_widgets.yaml');
+    assert.equal(crds.documents?.[0].text, crdYaml('widgets', 'example.io'));
+    assert.match(crds.text ?? '', /^# Code generated by nx-helm-crds/);
+    const template = byPath('templates/generated/example.io_doodads.yaml');
+    assert.match(template.text ?? '', /note: "\{\{ "\{\{" \}\} x \{\{ "\}\}" \}\}"/);
+    assert.deepEqual((template.documents?.[0].value as { metadata: { annotations: unknown } }).metadata.annotations, { note: '{{ x }}' });
+  });
+
+  it('keeps the text of templates but does not parse them', () => {
+    const template = byPath('templates/crd.yaml');
+    assert.equal(template.documents, undefined);
+    assert.match(template.text ?? '', /^\{\{- if \.Values\.crds \}\}/);
+  });
+
+  it('says why unreadable files are unreadable', () => {
+    const latin1 = byPath('crds/latin1.yaml');
+    assert.deepEqual(latin1, { path: 'crds/latin1.yaml', kind: 'unreadable', problem: 'it is not UTF-8 text' });
+    const broken = byPath('crds/broken.yaml');
+    assert.equal(broken.text, 'a: [unclosed\n');
+    assert.equal(broken.documents, undefined);
+    assert.match(broken.problem ?? '', /^crds\/broken\.yaml is not valid YAML/);
+  });
+
+  it('never reads through a symbolic link', () => {
+    assert.deepEqual(byPath('crds/link.yaml'), { path: 'crds/link.yaml', kind: 'symlink' });
+    assert.deepEqual(readChartFile(chart, 'crds/link.yaml'), { path: 'crds/link.yaml', kind: 'symlink' });
+  });
+});
+
+describe('crdNamesDefinedBy', () => {
+  const candidates = ['widgets.example.io', 'gadgets.example.io', 'gizmos.example.io'];
+  const template = (text: string): ChartFile => ({ path: 'templates/t.yaml', kind: 'template', text });
+
+  it('finds, in a template, the candidate CRDs its documents define', () => {
+    const text =
+      'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.io\n' +
+      '{{- if .Values.more }}\n---\nkind: CustomResourceDefinition\nmetadata:\n  name: "gadgets.example.io"\n{{- end }}\n';
+    assert.deepEqual(crdNamesDefinedBy(template(text), candidates), ['widgets.example.io', 'gadgets.example.io']);
+  });
+
+  it('ignores names of objects that are not CRDs', () => {
+    assert.deepEqual(crdNamesDefinedBy(template('kind: ConfigMap\nmetadata:\n  name: widgets.example.io\n{{ x }}\n'), candidates), []);
+  });
+
+  it('matches the whole name literally, not as a pattern or a prefix', () => {
+    const text = 'kind: CustomResourceDefinition\nmetadata:\n  name: widgetsXexample.io\n---\n  name: gadgets.example.io.extra\n  description: name: gizmos.example.io\n';
+    assert.deepEqual(crdNamesDefinedBy(template(text), candidates), []);
+  });
+
+  it('lists every CRD of a parsed file, whatever the candidates', () => {
+    const file = readChartFileFromText(`${crdYaml('widgets', 'other.io')}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\n`);
+    assert.deepEqual(crdNamesDefinedBy(file, []), ['widgets.other.io']);
+  });
+
+  it('decides from parsed documents: a policy named like the CRD next to the word CustomResourceDefinition defines nothing', () => {
+    const policy =
+      '# Validates every CustomResourceDefinition change\n{{- if .Values.policy }}\napiVersion: admissionregistration.k8s.io/v1\n' +
+      'kind: ValidatingAdmissionPolicy\nmetadata:\n  name: widgets.example.io\nspec:\n  matchConstraints:\n    resourceRules:\n' +
+      '    - resources: ["customresourcedefinitions"]\n      # kind: CustomResourceDefinition\n{{- end }}\n';
+    assert.deepEqual(crdNamesDefinedBy(template(policy), candidates), []);
+  });
+
+  it('reads CRDs through inline actions, action-only lines, quoted braces and multi-line comments', () => {
+    const text =
+      '{{- /*\n  Copied from config/crd by make helm; "quotes" too\n*/ -}}\n{{- if .Values.crds.enabled }}\n' +
+      crdYaml('widgets', 'example.io', '  labels:\n    {{- include "chart.labels" . | nindent 4 }}\n  annotations:\n' +
+        '    {{- if .Values.certManager }}\n    cert-manager.io/inject-ca-from: {{ .Release.Namespace }}/{{ include "chart.fullname" . }}-cert\n    {{- end }}\n' +
+        '    note: \'{{ "{{" }} x {{ "}}" }}\'\n') +
+      '{{- end }}\n---\nkind: CustomResourceDefinition\nmetadata:\n  name: {{ .Values.prefix }}.example.io\n';
+    assert.deepEqual(crdNamesDefinedBy(template(text), candidates), ['widgets.example.io']);
+  });
+
+  it('reads its own templated files (install toggle, shared guard) the same way', () => {
+    const wrapped = renderGeneratedFile(`{{- if .Values.crds.install }}\n${crdYaml('gadgets', 'example.io')}{{- end }}\n`, source, false);
+    assert.deepEqual(crdNamesDefinedBy({ path: 'templates/g.yaml', kind: 'generated', text: wrapped }, candidates), ['gadgets.example.io']);
+  });
+
+  it('finds nothing in symlinks and unreadable files', () => {
+    assert.deepEqual(crdNamesDefinedBy({ path: 'crds/l.yaml', kind: 'symlink' }, candidates), []);
+    assert.deepEqual(crdNamesDefinedBy({ path: 'crds/b.yaml', kind: 'unreadable', text: 'name: widgets.example.io CustomResourceDefinition' }, candidates), []);
+  });
+});
+
+describe('templateDocuments', () => {
+  it('reads a template as YAML: template-only lines dropped, inline actions made values, escaped braces restored', () => {
+    const template = templateDocuments('{{- if .Values.x }}\na: {{ .Release.Namespace }}\nb: x {{ "{{" }}y{{ "}}" }}\nc: "{{ "{{" }} y"\n{{- end }}', 'templates/t.yaml');
+    assert.deepEqual(
+      template.documents.map((document) => document.value),
+      [{ a: 'nx-helm-crds-template-value', b: 'x {{y}}', c: '{{ y' }],
+    );
+    assert.deepEqual(template.problems, []);
+  });
+
+  it('reads the documents that parse and says, naming the file, why the others do not', () => {
+    const template = templateDocuments('a: 1\n---\nb: [\n---\nc: {{ .Values.c }}\n', 'templates/t.yaml');
+    assert.deepEqual(template.documents.map((document) => document.value), [{ a: 1 }, { c: 'nx-helm-crds-template-value' }]);
+    assert.equal(template.problems.length, 1);
+    assert.match(template.problems[0], /^templates\/t\.yaml is not valid YAML/);
+  });
+});
+
+function readChartFileFromText(text: string): ChartFile {
+  const chart = mkdtempSync(join(tmpdir(), 'nx-helm-crds-chart-file-'));
+  try {
+    writeTree(chart, { 'crds/file.yaml': text });
+    return readChartFile(chart, 'crds/file.yaml');
+  } finally {
+    rmSync(chart, { recursive: true, force: true });
+  }
+}

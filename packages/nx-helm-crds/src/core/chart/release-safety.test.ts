@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { crdYaml } from '../../testing/crd-fixtures';
+import { chartFilesAtRevision } from './git-revision';
+import { UserError } from '../shared/errors';
+import { checkUpgrade, releasedCrds, upgradeFindings } from './release-safety';
+
+const widgets = crdYaml('widgets', 'example.io');
+const kept = crdYaml('gadgets', 'example.io', '  annotations:\n    helm.sh/resource-policy: keep\n');
+const candidates = ['widgets.example.io', 'gadgets.example.io', 'gizmos.example.io'];
+
+describe('upgradeFindings', () => {
+  const before = releasedCrds(
+    [
+      { path: 'templates/crd/widgets.yaml', text: widgets },
+      { path: 'templates/crd/gadgets.yaml', text: kept },
+      { path: 'crds/gizmos.yaml', text: crdYaml('gizmos', 'example.io') },
+    ],
+    candidates,
+  );
+
+  it('reads which CRDs a release renders from where, and which carry the keep policy', () => {
+    assert.deepEqual(before, [
+      { name: 'widgets.example.io', path: 'templates/crd/widgets.yaml', keep: false },
+      { name: 'gadgets.example.io', path: 'templates/crd/gadgets.yaml', keep: true },
+      { name: 'gizmos.example.io', path: 'crds/gizmos.yaml', keep: false },
+    ]);
+  });
+
+  it('fails when a templated CRD without keep stops being rendered: helm would delete it and its resources', () => {
+    const findings = upgradeFindings(before, [], false, 'HEAD');
+    assert.deepEqual(findings.map((finding) => [finding.level, finding.crd]), [['error', 'widgets.example.io']]);
+    assert.match(findings[0].message, /was rendered from templates\/crd\/widgets\.yaml at HEAD and is no longer rendered: helm upgrade will DELETE the CRD and every widgets\.example\.io resource/);
+    assert.deepEqual(upgradeFindings(before, [], true, 'HEAD').map((finding) => finding.level), ['warning']);
+  });
+
+  it('accepts a rename of the file as long as the CRD is still rendered from templates/', () => {
+    const after = releasedCrds([{ path: 'templates/widgets-renamed.yaml', text: `{{- if .Values.crds }}\n${widgets}{{- end }}\n` }], candidates);
+    assert.deepEqual(upgradeFindings(before.slice(0, 1), after, false, 'HEAD'), []);
+  });
+
+  it('advises adoption when a CRD moves from crds/ to templates/', () => {
+    const after = releasedCrds([{ path: 'templates/gizmos.yaml', text: crdYaml('gizmos', 'example.io') }], candidates);
+    const [finding] = upgradeFindings(before.slice(2), after, false, 'v1.2.0');
+    assert.equal(finding.level, 'warning');
+    assert.match(finding.message, /moves from crds\/ \(at v1\.2\.0\) to templates\/: existing installs must adopt it.*meta\.helm\.sh\/release-name/);
+  });
+});
+
+/** Runs `test` in a fresh temp folder (not yet a git repository), removed afterwards. */
+async function inTempFolder(test: (repo: { root: string; write(path: string, text: string): void; git(...args: string[]): void }) => unknown): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-git-'));
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root, stdio: 'ignore' });
+  try {
+    await test({ root, write, git });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+describe('chartFilesAtRevision', () => {
+  it('reads the committed chart files', () =>
+    inTempFolder((repo) => {
+      repo.write('charts/op/Chart.yaml', 'apiVersion: v2\nname: op\nversion: 0.1.0\n');
+      repo.write('charts/op/templates/crd.yaml', widgets);
+      repo.write('charts/op/README.md', '# op\n');
+      repo.write('charts/op/crds/caf\u00e9 widgets.yaml', 'description: "multi-byte \u00e9\u{1F680}"\n');
+      repo.git('init', '-q');
+      repo.git('add', '-A');
+      repo.git('commit', '-q', '-m', 'chart');
+      repo.write('charts/op/templates/crd.yaml', 'changed after the commit\n');
+      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), { kind: 'files', files: [
+        { path: 'Chart.yaml', text: 'apiVersion: v2\nname: op\nversion: 0.1.0\n' },
+        { path: 'crds/caf\u00e9 widgets.yaml', text: 'description: "multi-byte \u00e9\u{1F680}"\n' },
+        { path: 'templates/crd.yaml', text: widgets },
+      ] });
+      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/new', 'HEAD'), { kind: 'files', files: [] }, 'a chart that did not exist at the revision has no committed files');
+    }));
+
+  it('refuses a revision that does not exist or is not one, naming it and the skip option', () =>
+    inTempFolder((repo) => {
+      repo.write('charts/op/Chart.yaml', 'apiVersion: v2\nname: op\nversion: 0.1.0\n');
+      repo.git('init', '-q');
+      repo.git('add', '-A');
+      repo.git('commit', '-q', '-m', 'chart');
+      assert.throws(
+        () => chartFilesAtRevision(repo.root, 'charts/op', 'origin/main'),
+        (error: unknown) =>
+          error instanceof UserError &&
+          /previousRevision "origin\/main" does not exist in this git repository/.test(error.message) &&
+          /git fetch/.test(error.message) &&
+          /skipDataLossGuard: true/.test(error.message),
+      );
+      assert.throws(() => chartFilesAtRevision(repo.root, 'charts/op', '--output=x'), /previousRevision "--output=x" is not a git revision/);
+      assert.throws(() => chartFilesAtRevision(repo.root, 'charts/op', 'HEAD:charts'), /previousRevision "HEAD:charts" does not exist in this git repository \(or is not a commit\)/);
+    }));
+
+  it('has nothing to compare on a branch without commits, and outside a repository', () =>
+    inTempFolder((repo) => {
+      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), { kind: 'no-repository' });
+      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'origin/main'), { kind: 'no-repository' });
+      repo.git('init', '-q');
+      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), { kind: 'no-commits' });
+      assert.throws(() => chartFilesAtRevision(repo.root, 'charts/op', 'main~1'), /does not exist/);
+    }));
+
+  it('without git on PATH, skips only outside a git checkout', () =>
+    inTempFolder((repo) => {
+      const path = process.env.PATH;
+      process.env.PATH = join(repo.root, 'no-bin');
+      try {
+        assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), { kind: 'no-repository' });
+        repo.write('.git/HEAD', 'ref: refs/heads/main\n');
+        assert.throws(() => chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), /The data-loss guard cannot run git in .* to read previousRevision "HEAD" \(spawnSync git ENOENT\)\. Install git .*skipDataLossGuard: true/);
+      } finally {
+        process.env.PATH = path;
+      }
+    }));
+});
+
+describe('checkUpgrade', () => {
+  it('says why it did not compare: skipped on request, or outside a repository', () =>
+    inTempFolder(async (repo) => {
+      const request = { workspaceRoot: repo.root, chart: 'charts/op', chartDirectory: join(repo.root, 'charts/op'), plan: { writes: [], prunes: [], unchanged: [], providedElsewhere: [] }, revision: 'HEAD', allowCrdRemoval: false, candidates: [] };
+      assert.deepEqual(await checkUpgrade({ ...request, skip: true }), { skipped: 'skipDataLossGuard is set: a CRD that helm upgrade would delete (one the chart stops rendering from templates/) is not detected.' });
+      assert.match((await checkUpgrade({ ...request, skip: false }) as { skipped: string }).skipped, /^the workspace is not in a git repository, so there is no chart committed at HEAD to compare with/);
+    }));
+});

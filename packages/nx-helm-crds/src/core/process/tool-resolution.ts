@@ -1,0 +1,132 @@
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
+import { UserError } from '../shared/errors';
+
+/** A resolved command line prefix for a tool, e.g. `kubectl kustomize`. */
+export interface ToolCommand {
+  readonly file: string;
+  readonly args: readonly string[];
+  /** Where the choice came from, for messages: `option kustomize`, `NX_HELM_CRDS_KUSTOMIZE`, `PATH`. */
+  readonly origin: string;
+}
+
+export const KUSTOMIZE_ENV = 'NX_HELM_CRDS_KUSTOMIZE';
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The first executable called `name` on `path` (a PATH-style list), like `which`. */
+export function findOnPath(name: string, path = process.env.PATH ?? ''): string | undefined {
+  for (const directory of path.split(delimiter)) {
+    if (directory === '') continue;
+    const candidate = join(directory, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** kubectl bundles kustomize as `kubectl kustomize <dir>`; a kustomize binary wants `kustomize build <dir>`. */
+function kustomizeCommand(file: string, origin: string): ToolCommand {
+  return basename(file).startsWith('kubectl') ? { file, args: ['kustomize'], origin } : { file, args: ['build'], origin };
+}
+
+export interface ToolResolution {
+  /** The tool option: a path (relative to the workspace) or a command name on PATH. */
+  readonly explicit?: string;
+  readonly workspaceRoot: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+interface ToolSpec {
+  /** For messages: `kustomize`, `helm`. */
+  readonly tool: string;
+  readonly envVariable: string;
+  /** Commands tried on PATH, in order, when neither the option nor the variable is set. */
+  readonly onPath: readonly string[];
+  readonly command: (file: string, origin: string) => ToolCommand;
+  readonly notFound: string;
+  /** Where to get the tool, for messages. */
+  readonly install: string;
+}
+
+/** One lookup for every tool: the explicit option, then the environment variable, then PATH. */
+function resolveTool(spec: ToolSpec, { explicit, workspaceRoot, env = process.env }: ToolResolution): ToolCommand {
+  // `env` is the whole environment: without PATH nothing is on PATH (findOnPath would fall back to ours).
+  const searchPath = env.PATH ?? '';
+  const configured: [string | undefined, string][] = [
+    [explicit, `the ${spec.tool} option`],
+    [env[spec.envVariable], `$${spec.envVariable}`],
+  ];
+  for (const [value, origin] of configured) {
+    if (!value) continue;
+    const file = value.includes('/') || isAbsolute(value) ? resolve(workspaceRoot, value) : findOnPath(value, searchPath);
+    if (!file || !isExecutable(file)) {
+      throw new UserError(
+        `${spec.tool} was configured as "${value}" by ${origin}, but that is not an executable file` +
+          `${file && file !== value ? ` (looked at ${file})` : value.includes('/') || isAbsolute(value) ? '' : ' (not found on PATH)'}. ` +
+          `Point it at a ${spec.onPath.join(' or ')} binary (a path relative to the workspace root, or a command on PATH), ` +
+          `or install one (${spec.install}).`,
+      );
+    }
+    return spec.command(file, origin);
+  }
+  for (const name of spec.onPath) {
+    const file = findOnPath(name, searchPath);
+    if (file) return spec.command(file, 'PATH');
+  }
+  throw new UserError(spec.notFound);
+}
+
+const KUSTOMIZE: ToolSpec = {
+  tool: 'kustomize',
+  envVariable: KUSTOMIZE_ENV,
+  onPath: ['kustomize', 'kubectl'],
+  command: kustomizeCommand,
+  install: 'https://kubectl.docs.kubernetes.io/installation/kustomize/',
+  notFound:
+    'Cannot find kustomize: neither `kustomize` nor `kubectl` is on PATH. Install one ' +
+    '(https://kubectl.docs.kubernetes.io/installation/kustomize/), or set the kustomize option or ' +
+    `$${KUSTOMIZE_ENV} to the path of a kustomize or kubectl binary.`,
+};
+
+export const HELM_ENV = 'NX_HELM_CRDS_HELM';
+
+const HELM: ToolSpec = {
+  tool: 'helm',
+  envVariable: HELM_ENV,
+  onPath: ['helm'],
+  command: (file, origin) => ({ file, args: [], origin }),
+  install: 'https://helm.sh/docs/intro/install/',
+  notFound:
+    'Cannot find helm on PATH. Install it (https://helm.sh/docs/intro/install/), or set the helmBinary option or ' +
+    `$${HELM_ENV} to the path of a helm binary, or set helm: "never" to verify the chart files without rendering.`,
+};
+
+/**
+ * Finds kustomize: the explicit option, then $NX_HELM_CRDS_KUSTOMIZE, then `kustomize` on PATH, then
+ * `kubectl` on PATH (whose `kubectl kustomize` embeds kustomize).
+ */
+export function resolveKustomize(resolution: ToolResolution): ToolCommand {
+  return resolveTool(KUSTOMIZE, resolution);
+}
+
+/** Finds helm: the explicit option, then $NX_HELM_CRDS_HELM, then `helm` on PATH. */
+export function resolveHelm(resolution: ToolResolution): ToolCommand {
+  return resolveTool(HELM, resolution);
+}
+
+/**
+ * A tool's version line. Version probes run inside `runtime` cache inputs before every task is hashed, so they
+ * spawn directly: loading execa costs more than the probe itself. Returns stdout and stderr together.
+ */
+export function probeTool(tool: ToolCommand, args: readonly string[]): { ok: boolean; output: string } {
+  const result = spawnSync(tool.file, [...args], { encoding: 'utf8', timeout: 30_000 });
+  return { ok: result.status === 0, output: `${result.stdout ?? ''}\n${result.stderr ?? ''}${result.error ? `\n${result.error.message}` : ''}`.trim() };
+}
