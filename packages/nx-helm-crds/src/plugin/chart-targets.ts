@@ -1,6 +1,6 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { posix } from 'node:path';
-import { crdDirectory } from '../core/chart/update';
+import { crdDirectory } from '../core/chart/plan';
 import { DEFAULT_FILE_NAME_PATTERN } from '../core/crd/model';
 import { EXECUTORS, defaultOutputPath } from '../constants';
 import { fingerprintCommand } from './fingerprint-command';

@@ -1,4 +1,4 @@
-import type { Placement } from '../core/chart/update';
+import type { Placement } from '../core/chart/plan';
 import type { CompatibilityOptions } from '../core/verify/compatibility/guard';
 
 /** How one chart receives its CRDs: the keys of `charts` in the plugin options are chart directories. */

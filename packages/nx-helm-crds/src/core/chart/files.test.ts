@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { crdNamesDefinedBy, isHelmTemplatePath, readChartFile, readChartFiles, templateDocuments, type ChartFile } from './files';
+import { crdNamesDefinedBy, isHelmTemplatePath, readChartFile, readChartFiles, requireChart, templateDocuments, type ChartFile } from './files';
+import { UserError } from '../shared/errors';
 import { crdYaml } from '../../testing/crd-fixtures';
 import { renderGeneratedFile } from './generated-file';
 
@@ -221,3 +223,38 @@ function readChartFileFromText(text: string): ChartFile {
     rmSync(chart, { recursive: true, force: true });
   }
 }
+
+const userError = (pattern: RegExp) => (error: unknown) => error instanceof UserError && pattern.test(error.message);
+
+describe('readChartFiles never blocks', () => {
+  it('classifies a named pipe where a CRD file would be as unreadable instead of reading it (which would hang)', (t) => {
+    const chart = mkdtempSync(join(tmpdir(), 'nx-helm-crds-fifo-'));
+    try {
+      mkdirSync(join(chart, 'crds'));
+      const made = spawnSync('mkfifo', [join(chart, 'crds/example.io_alphas.yaml')]);
+      if (made.status !== 0) return t.skip('mkfifo is not available');
+      assert.deepEqual(readChartFiles(chart).map((file) => [file.path, file.kind, file.problem]), [['crds/example.io_alphas.yaml', 'unreadable', 'it is not a regular file']]);
+    } finally {
+      rmSync(chart, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('requireChart', () => {
+  it('names the chart option and the fix for a missing folder, a file, and a folder without Chart.yaml', () => {
+    const root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-chart-'));
+    try {
+      writeFileSync(join(root, 'file'), 'x');
+      mkdirSync(join(root, 'no-chart'));
+      mkdirSync(join(root, 'chart'));
+      writeFileSync(join(root, 'chart/Chart.yaml'), 'name: x\n');
+      const fix = 'Set the chart option \\(workspace-relative\\) to the folder that holds Chart\\.yaml\\.$';
+      assert.throws(() => requireChart(join(root, 'missing'), 'charts/missing'), userError(new RegExp(`^The chart directory charts/missing does not exist \\(looked for .+\\)\\. ${fix}`)));
+      assert.throws(() => requireChart(join(root, 'file'), 'charts/file'), userError(new RegExp(`^The chart directory charts/file is a file, not a directory\\. ${fix}`)));
+      assert.throws(() => requireChart(join(root, 'no-chart'), 'charts/no-chart'), userError(new RegExp(`^The chart directory charts/no-chart has no Chart\\.yaml, so it is not a Helm chart\\. ${fix}`)));
+      requireChart(join(root, 'chart'), 'charts/chart');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

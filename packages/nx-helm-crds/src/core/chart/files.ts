@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { crdNameOf } from '../crd/model';
 import { UserError } from '../shared/errors';
@@ -27,6 +27,17 @@ export interface ChartFile {
   readonly problem?: string;
   /** For `generated` files: the kustomization named in the header. */
   readonly generatedFrom?: string;
+}
+
+/** Checks the chart directory is a Helm chart, so nothing is ever written into the wrong place. */
+export function requireChart(chartDirectory: string, chart: string): void {
+  const fix = 'Set the chart option (workspace-relative) to the folder that holds Chart.yaml.';
+  const stats = statSync(chartDirectory, { throwIfNoEntry: false });
+  if (!stats) throw new UserError(`The chart directory ${chart} does not exist (looked for ${chartDirectory}). ${fix}`);
+  if (!stats.isDirectory()) throw new UserError(`The chart directory ${chart} is a file, not a directory. ${fix}`);
+  if (!statSync(join(chartDirectory, 'Chart.yaml'), { throwIfNoEntry: false })?.isFile()) {
+    throw new UserError(`The chart directory ${chart} has no Chart.yaml, so it is not a Helm chart. ${fix}`);
+  }
 }
 
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json|tpl)$/i;
@@ -63,6 +74,33 @@ export function readChartFiles(chartDirectory: string): ChartFile[] {
   };
   visit('');
   return files;
+}
+
+/**
+ * A chart's manifest files read once for a task, on first use, and handed to every step that needs them (the
+ * plan, the comparison, the lines annotations point at), so no step reads the chart again.
+ */
+export class ChartSnapshot {
+  private read?: { readonly files: readonly ChartFile[]; readonly byPath: ReadonlyMap<string, ChartFile> };
+
+  constructor(readonly directory: string) {}
+
+  get files(): readonly ChartFile[] {
+    return this.contents().files;
+  }
+
+  /** A chart-relative file's text; undefined when the chart has no such manifest (or it is a link, or not UTF-8). */
+  text(path: string): string | undefined {
+    return this.contents().byPath.get(path)?.text;
+  }
+
+  private contents() {
+    if (!this.read) {
+      const files = readChartFiles(this.directory);
+      this.read = { files, byPath: new Map(files.map((file) => [file.path, file])) };
+    }
+    return this.read;
+  }
 }
 
 export function readChartFile(chartDirectory: string, path: string): ChartFile {

@@ -1,9 +1,33 @@
-import { crdFilePath, distinctFileNamePattern, type Crd } from '../crd/model';
+import { lstatSync, readlinkSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { crdFilePath, distinctFileNamePattern, validateFileNamePattern, type Crd } from '../crd/model';
+import type { CrdSelection } from '../crd/selection';
 import { crdNamesDefinedBy, isHelmTemplatePath, type ChartFile } from './files';
 import { UserError } from '../shared/errors';
 import { generatedFileHeader, recordedKustomization, renderGeneratedFile, type GeneratedFileSource } from './generated-file';
 import { isTemplating, templateCrdText, type CrdTemplating } from '../helm/templating';
 import { diffValues, type Difference } from '../verify/diff';
+
+export type Placement = 'crds' | 'templates';
+
+export interface ChartLayout extends CrdSelection, CrdTemplating {
+  readonly placement: Placement;
+  /** Chart-relative folder; defaults to the placement folder. */
+  readonly directory?: string;
+  readonly fileName: string;
+}
+
+/** The chart-relative folder CRD files go to, checked against the placement. */
+export function crdDirectory(layout: ChartLayout): string {
+  const directory = posix.normalize((layout.directory ?? layout.placement).replace(/\\/g, '/')).replace(/\/$/, '');
+  if (directory !== layout.placement && !directory.startsWith(`${layout.placement}/`)) {
+    throw new UserError(
+      `directory "${layout.directory}" is not inside the chart's ${layout.placement}/ folder required by placement "${layout.placement}": ` +
+        `use "${layout.placement}" or a sub-folder such as "${layout.placement}/crd".`,
+    );
+  }
+  return directory;
+}
 
 export interface ChartPlanOptions {
   /** Chart-relative folder the CRD files go to: `crds`, `templates` or a sub-folder of either. */
@@ -203,4 +227,56 @@ export function planChangesChart(plan: ChartPlan): boolean {
  */
 export function planChangesOnlyText(plan: ChartPlan): boolean {
   return planChangesChart(plan) && plan.prunes.length === 0 && plan.writes.every((write) => write.reason !== 'create' && write.differences?.length === 0);
+}
+
+export interface ChartPlanRequest {
+  readonly crds: readonly Crd[];
+  readonly chartDirectory: string;
+  /** The chart as the user names it (workspace-relative), for messages. */
+  readonly displayChart?: string;
+  readonly layout: ChartLayout;
+  readonly kustomization: string;
+  readonly regenerate: string;
+  /** Kustomizations other helm-crds targets write into this chart from (see ChartPlanOptions). */
+  readonly otherKustomizations?: readonly string[];
+  /** The chart's files as the task read them (once: the data-loss guard and the report use them too). */
+  readonly chartFiles: readonly ChartFile[];
+}
+
+/** Plans the chart's CRD files (nothing is written). */
+export function planChartUpdate(request: ChartPlanRequest): ChartPlan {
+  validateFileNamePattern(request.layout.fileName);
+  const plan = planChart(request.crds, request.chartFiles, {
+    directory: crdDirectory(request.layout),
+    fileName: request.layout.fileName,
+    source: { kustomization: request.kustomization, regenerate: request.regenerate },
+    templating: request.layout,
+    chart: request.displayChart,
+    otherKustomizations: request.otherKustomizations,
+  });
+  refuseLinkedFolders(request.chartDirectory, request.displayChart ?? request.chartDirectory, plan.writes.map((write) => write.path));
+  return plan;
+}
+
+/**
+ * Every folder between the chart and a file to write must be a real folder: writing through a symbolic link
+ * could put files anywhere (outside the chart, outside the workspace), so it is refused, naming the link.
+ */
+function refuseLinkedFolders(chartDirectory: string, displayChart: string, paths: readonly string[]): void {
+  const checked = new Set<string>();
+  for (const path of paths) {
+    const parts = posix.dirname(path).split('/').filter((part) => part !== '.');
+    for (let depth = 1; depth <= parts.length; depth++) {
+      const folder = parts.slice(0, depth).join('/');
+      if (checked.has(folder)) continue;
+      checked.add(folder);
+      const absolute = join(chartDirectory, folder);
+      if (lstatSync(absolute, { throwIfNoEntry: false })?.isSymbolicLink()) {
+        throw new UserError(
+          `${posix.join(displayChart, folder)} is a symbolic link (to ${readlinkSync(absolute)}), and nx-helm-crds never writes through links: ` +
+            `the CRD files could land outside the chart. Nothing was written. Replace the link with a real folder, or set the directory option to another folder.`,
+        );
+      }
+    }
+  }
 }

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { crdYaml } from '../../testing/crd-fixtures';
 import { chartFilesAtRevision } from './git-revision';
 import { UserError } from '../shared/errors';
-import { checkUpgrade, releasedCrds, upgradeFindings } from './release-safety';
+import { guardDataLoss, releasedCrds, upgradeFindings } from './release-safety';
 
 const widgets = crdYaml('widgets', 'example.io');
 const kept = crdYaml('gadgets', 'example.io', '  annotations:\n    helm.sh/resource-policy: keep\n');
@@ -126,11 +126,11 @@ describe('chartFilesAtRevision', () => {
     }));
 });
 
-describe('checkUpgrade', () => {
+describe('guardDataLoss', () => {
   it('says why it did not compare: skipped on request, or outside a repository', () =>
     inTempFolder(async (repo) => {
-      const request = { workspaceRoot: repo.root, chart: 'charts/op', chartDirectory: join(repo.root, 'charts/op'), plan: { writes: [], prunes: [], unchanged: [], providedElsewhere: [] }, revision: 'HEAD', allowCrdRemoval: false, candidates: [] };
-      assert.deepEqual(await checkUpgrade({ ...request, skip: true }), { skipped: 'skipDataLossGuard is set: a CRD that helm upgrade would delete (one the chart stops rendering from templates/) is not detected.' });
-      assert.match((await checkUpgrade({ ...request, skip: false }) as { skipped: string }).skipped, /^the workspace is not in a git repository, so there is no chart committed at HEAD to compare with/);
+      const request = { workspaceRoot: repo.root, chart: 'charts/op', chartFiles: [], plan: { writes: [], prunes: [], unchanged: [], providedElsewhere: [] }, revision: 'HEAD', allowCrdRemoval: false, candidates: [] };
+      assert.deepEqual(guardDataLoss({ ...request, skip: true }), { skipped: 'skipDataLossGuard is set: a CRD that helm upgrade would delete (one the chart stops rendering from templates/) is not detected.' });
+      assert.match((guardDataLoss({ ...request, skip: false }) as { skipped: string }).skipped, /^the workspace is not in a git repository, so there is no chart committed at HEAD to compare with/);
     }));
 });

@@ -1,8 +1,17 @@
-import { crdNamesDefinedBy, isHelmTemplatePath, readChartFileText, readChartFiles } from './files';
+import { crdNamesDefinedBy, isHelmTemplatePath, readChartFileText, type ChartFile } from './files';
 import type { ChartPlan } from './plan';
 import { chartFilesAtRevision } from './git-revision';
-import type { SanityFinding } from '../crd/sanity';
 import { KEEP_ANNOTATION } from '../helm/templating';
+
+/** What a helm upgrade from the chart at the revision to the planned chart does to a CRD (the data-loss guard's verdicts). */
+export interface ReleaseSafetyFinding {
+  /** `error`: the upgrade deletes custom resources; nothing is written. */
+  readonly level: 'error' | 'warning';
+  readonly crd: string;
+  /** Chart-relative file that defined the CRD at the revision. */
+  readonly path: string;
+  readonly message: string;
+}
 
 /** A CRD as a chart release defines it: where, and whether Helm would keep it when it stops being rendered. */
 export interface ReleasedCrd {
@@ -29,8 +38,8 @@ export function releasedCrds(files: readonly { path: string; text: string }[], c
  * the old CRD carried `helm.sh/resource-policy: keep` or removal is explicitly allowed. A CRD moving from crds/
  * to templates/ is not owned by the release yet, so Helm refuses the upgrade until it is adopted.
  */
-export function upgradeFindings(before: readonly ReleasedCrd[], after: readonly ReleasedCrd[], allowCrdRemoval: boolean, revision: string): SanityFinding[] {
-  const findings: SanityFinding[] = [];
+export function upgradeFindings(before: readonly ReleasedCrd[], after: readonly ReleasedCrd[], allowCrdRemoval: boolean, revision: string): ReleaseSafetyFinding[] {
+  const findings: ReleaseSafetyFinding[] = [];
   const afterTemplates = new Set(after.filter((crd) => isHelmTemplatePath(crd.path)).map((crd) => crd.name));
   const afterAll = new Set(after.map((crd) => crd.name));
   for (const crd of before) {
@@ -59,19 +68,20 @@ export function upgradeFindings(before: readonly ReleasedCrd[], after: readonly 
   return findings;
 }
 
-/** The chart's files as they will be once the plan is applied, for comparing with a committed revision. */
-export function filesAfterPlan(chartDirectory: string, plan: ChartPlan): { path: string; text: string }[] {
-  const files = new Map(readChartFiles(chartDirectory).flatMap((file) => (file.text === undefined ? [] : [[file.path, file.text] as const])));
+/** The chart's files (as the task read them) as they will be once the plan is applied, for comparing with a committed revision. */
+export function filesAfterPlan(chartFiles: readonly ChartFile[], plan: ChartPlan): { path: string; text: string }[] {
+  const files = new Map(chartFiles.flatMap((file) => (file.text === undefined ? [] : [[file.path, file.text] as const])));
   for (const write of plan.writes) files.set(write.path, write.content);
   for (const prune of plan.prunes) files.delete(prune.path);
   return [...files].map(([path, text]) => ({ path, text }));
 }
 
-export interface UpgradeCheckRequest {
+export interface DataLossGuardRequest {
   readonly workspaceRoot: string;
   /** Workspace-relative chart directory. */
   readonly chart: string;
-  readonly chartDirectory: string;
+  /** The chart's files before the plan. */
+  readonly chartFiles: readonly ChartFile[];
   readonly plan: ChartPlan;
   readonly revision: string;
   readonly allowCrdRemoval: boolean;
@@ -82,19 +92,19 @@ export interface UpgradeCheckRequest {
 }
 
 /** The guard's findings, or why it did not compare (always said: a silent skip would hide a CRD deletion). */
-export type UpgradeCheck = { readonly findings: SanityFinding[] } | { readonly skipped: string };
+export type DataLossGuardResult = { readonly findings: readonly ReleaseSafetyFinding[] } | { readonly skipped: string };
 
 /**
  * Compares the chart the plan produces with the one committed at the revision. Only an explicit skip or a
  * workspace outside git skips it; a revision that cannot be read throws (see chartFilesAtRevision).
  */
-export async function checkUpgrade(request: UpgradeCheckRequest): Promise<UpgradeCheck> {
+export function guardDataLoss(request: DataLossGuardRequest): DataLossGuardResult {
   const consequence = 'a CRD that helm upgrade would delete (one the chart stops rendering from templates/) is not detected';
   if (request.skip) return { skipped: `skipDataLossGuard is set: ${consequence}.` };
   const committed = chartFilesAtRevision(request.workspaceRoot, request.chart, request.revision);
   if (committed.kind === 'no-repository') return { skipped: `the workspace is not in a git repository, so there is no chart committed at ${request.revision} to compare with: ${consequence}.` };
   const before = releasedCrds(committed.kind === 'files' ? committed.files : [], request.candidates);
   const candidates = [...new Set([...request.candidates, ...before.map((crd) => crd.name)])];
-  const after = releasedCrds(filesAfterPlan(request.chartDirectory, request.plan), candidates);
+  const after = releasedCrds(filesAfterPlan(request.chartFiles, request.plan), candidates);
   return { findings: upgradeFindings(before, after, request.allowCrdRemoval, request.revision) };
 }

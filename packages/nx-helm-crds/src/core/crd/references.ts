@@ -16,7 +16,7 @@ function objectKeys(documents: readonly YamlDocument[]): Set<string> {
  * Service, and the cert-manager Certificate named by inject-ca-from, with matching namespace and name. A CRD
  * pointing at a renamed or re-namespaced object installs fine and then fails every conversion.
  */
-export function checkCrdReferences(crds: readonly Crd[], overlayDocuments: readonly YamlDocument[], overlay: string): SanityFinding[] {
+export function overlayReferenceFindings(crds: readonly Crd[], overlayDocuments: readonly YamlDocument[], overlay: string): SanityFinding[] {
   const present = objectKeys(overlayDocuments);
   const findings: SanityFinding[] = [];
   for (const crd of crds) {

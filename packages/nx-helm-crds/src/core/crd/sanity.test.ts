@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { crdYaml } from '../../testing/crd-fixtures';
 import { collectCrds } from './model';
-import { CLIENT_SIDE_APPLY_LIMIT, checkCrd, checkCrdApiVersions, checkReleaseSize, estimateReleaseSecretBytes } from './sanity';
+import { CLIENT_SIDE_APPLY_LIMIT, crdSanityFindings, removedApiVersionFindings, releaseSizeFindings, estimateReleaseSecretBytes } from './sanity';
 import { splitYamlDocuments } from '../yaml/documents';
 
 const parse = (text: string) => collectCrds(splitYamlDocuments(text, 'out.yaml'), 'out.yaml')[0];
-const findings = (text: string) => checkCrd(parse(text)).map((finding) => `${finding.level} ${finding.path ?? ''}: ${finding.message}`);
+const findings = (text: string) => crdSanityFindings(parse(text)).map((finding) => `${finding.level} ${finding.path ?? ''}: ${finding.message}`);
 
-describe('checkCrd', () => {
+describe('crdSanityFindings', () => {
   it('accepts a well-formed CRD', () => {
     assert.deepEqual(findings(crdYaml('widgets', 'example.io')), []);
   });
@@ -49,16 +49,16 @@ describe('checkCrd', () => {
   it('warns, with the figure, when client-side kubectl apply cannot store the CRD', () => {
     const description = randomBytes(CLIENT_SIDE_APPLY_LIMIT / 2).toString('hex');
     const big = crdYaml('widgets', 'example.io') + `    schema:\n      openAPIV3Schema:\n        description: ${description}\n        type: object\n`;
-    const [warning] = checkCrd(parse(big));
+    const [warning] = crdSanityFindings(parse(big));
     assert.equal(warning.level, 'warning');
     assert.match(warning.message, /is 25\d\.\d KiB as JSON, above the 256\.0 KiB that client-side `kubectl apply` can store/);
   });
 });
 
-describe('checkCrdApiVersions', () => {
+describe('removedApiVersionFindings', () => {
   it('flags CRDs of a removed API version', () => {
     const documents = splitYamlDocuments(crdYaml('widgets', 'example.io').replace('apiextensions.k8s.io/v1', 'apiextensions.k8s.io/v1beta1'), 'out.yaml');
-    const [finding] = checkCrdApiVersions(documents);
+    const [finding] = removedApiVersionFindings(documents);
     assert.equal(finding.crd, 'widgets.example.io');
     assert.match(finding.message, /apiVersion is "apiextensions\.k8s\.io\/v1beta1": only apiextensions\.k8s\.io\/v1/);
   });
@@ -73,9 +73,9 @@ describe('release Secret estimate', () => {
   });
 
   it('warns with the figure and margin when templates/ CRDs approach 1 MiB', () => {
-    assert.deepEqual(checkReleaseSize(['small']), []);
+    assert.deepEqual(releaseSizeFindings(['small']), []);
     const incompressible = randomBytes(700 * 1024).toString('base64');
-    const [warning] = checkReleaseSize([incompressible]);
+    const [warning] = releaseSizeFindings([incompressible]);
     assert.match(warning.message, /take about \d+\.\d KiB of the 1024\.0 KiB release Secret \(\d+\.\d KiB (left|over)\)/);
   });
 });

@@ -23,7 +23,7 @@ export const HELM_RELEASE_SECRET_LIMIT = 1_048_576;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** Documents that claim to be CRDs but use a removed API version (collectCrds leaves them out). */
-export function checkCrdApiVersions(documents: readonly YamlDocument[]): SanityFinding[] {
+export function removedApiVersionFindings(documents: readonly YamlDocument[]): SanityFinding[] {
   return documents
     .filter((document) => isMapping(document.value) && document.value.kind === CRD_KIND && document.value.apiVersion !== CRD_API_VERSION)
     .map((document) => ({
@@ -35,7 +35,7 @@ export function checkCrdApiVersions(documents: readonly YamlDocument[]): SanityF
 }
 
 /** Rules every CRD must follow to be installable, and size warnings with figures and advice. */
-export function checkCrd(crd: Crd): SanityFinding[] {
+export function crdSanityFindings(crd: Crd): SanityFinding[] {
   const findings: SanityFinding[] = [];
   const error = (path: string, message: string) => findings.push({ level: 'error', crd: crd.name, path, message });
   const value = crd.document.value;
@@ -86,7 +86,7 @@ export function estimateReleaseSecretBytes(templateManifests: readonly string[])
 }
 
 /** A warning when CRDs under templates/ take most of Helm's 1 MiB release Secret, with the figure and margin. */
-export function checkReleaseSize(templateManifests: readonly string[]): SanityFinding[] {
+export function releaseSizeFindings(templateManifests: readonly string[]): SanityFinding[] {
   if (templateManifests.length === 0) return [];
   const bytes = estimateReleaseSecretBytes(templateManifests);
   if (bytes < HELM_RELEASE_SECRET_LIMIT * 0.8) return [];

@@ -112,3 +112,18 @@ export function formatDifference(difference: Difference, expectedSide: string, a
       return `${difference.path}: ${expected} in ${expectedSide}, ${actual} in ${actualSide}`;
   }
 }
+
+/**
+ * How many differing paths a log lists per CRD before `… and N more`. helm-crds lists them beside each file it
+ * writes, as a note of what changed (the whole list is in its JSON report); verify's text report is what a user
+ * fixes the chart from, so it shows twice as many.
+ */
+export const WRITE_LOG_DIFFERENCES = 20;
+export const VERIFY_REPORT_DIFFERENCES = 40;
+
+/** The first `max` differences, Kustomize's side as expected and the chart's as actual, then how many more there are. */
+export function shownDifferences(differences: readonly Difference[], max: number): string[] {
+  const lines = differences.slice(0, max).map((difference) => formatDifference(difference, 'Kustomize', 'chart'));
+  if (differences.length > max) lines.push(`… and ${differences.length - max} more differing paths`);
+  return lines;
+}

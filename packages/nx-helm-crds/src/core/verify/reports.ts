@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { ChartPlan, WriteReason } from '../chart/plan';
 import { DRIFT_STATUSES, statusText, type CrdStatus, type VerificationReport } from './verification';
 import type { SanityFinding } from '../crd/sanity';
+import type { CompatibilityJson } from './compatibility/report';
 import { pathLines, pathSegments } from './path-lines';
 import { formatDifference, type Difference } from './diff';
 import { printable } from '../shared/printable';
@@ -36,6 +37,8 @@ export interface ReportContext {
   readonly ignoredPaths: readonly string[];
   readonly findings: readonly SanityFinding[];
   readonly files: readonly FileChange[];
+  /** verify's compatibility guard, when it ran. */
+  readonly compatibility?: CompatibilityJson;
 }
 
 export type ReportResult = 'in-sync' | 'drift' | 'text-drift' | 'invalid';
@@ -51,7 +54,8 @@ export interface JsonReport {
   readonly missingDependencies: readonly string[];
   /**
    * `in-sync`: nothing to fix; `drift`: the chart does not install what Kustomize renders; `text-drift`: it does,
-   * but generated files differ in text from what helm-crds writes; `invalid`: a sanity error.
+   * but generated files differ in text from what helm-crds writes; `invalid`: a sanity error, or an otherwise
+   * in-sync chart that the compatibility guard finds incompatible.
    */
   readonly result: ReportResult;
   readonly summary: Readonly<Record<CrdStatus, number>>;
@@ -64,6 +68,7 @@ export interface JsonReport {
   }[];
   readonly files: readonly FileChange[];
   readonly findings: readonly SanityFinding[];
+  readonly compatibility?: CompatibilityJson;
 }
 
 /** The plan's file changes; a write is text-only when the comparison found its CRD's data in sync. */
@@ -75,10 +80,11 @@ export function fileChanges(plan: ChartPlan, report: VerificationReport): FileCh
   ];
 }
 
-export function resultOf(report: VerificationReport, findings: readonly SanityFinding[], files: readonly FileChange[] = []): ReportResult {
-  if (!report.inSync || files.some((file) => !file.textOnly)) return 'drift';
-  if (findings.some((finding) => finding.level === 'error')) return 'invalid';
-  return files.length > 0 ? 'text-drift' : 'in-sync';
+export function resultOf(report: VerificationReport, context: Pick<ReportContext, 'findings' | 'files' | 'compatibility'>): ReportResult {
+  if (!report.inSync || context.files.some((file) => !file.textOnly)) return 'drift';
+  if (context.findings.some((finding) => finding.level === 'error')) return 'invalid';
+  if (context.files.length > 0) return 'text-drift';
+  return context.compatibility?.result === 'incompatible' ? 'invalid' : 'in-sync';
 }
 
 export function toJsonReport(report: VerificationReport, context: ReportContext): JsonReport {
@@ -91,7 +97,7 @@ export function toJsonReport(report: VerificationReport, context: ReportContext)
     written: context.written,
     rendered: context.rendered,
     missingDependencies: context.missingDependencies,
-    result: resultOf(report, context.findings, context.files),
+    result: resultOf(report, context),
     summary: report.counts,
     ignoredPaths: context.ignoredPaths,
     crds: report.crds.map((verdict) => ({
@@ -102,6 +108,7 @@ export function toJsonReport(report: VerificationReport, context: ReportContext)
     })),
     files: context.files,
     findings: context.findings,
+    ...(context.compatibility ? { compatibility: context.compatibility } : {}),
   };
 }
 
@@ -157,9 +164,15 @@ export function toGithubAnnotations(report: JsonReport, readChartFile: (path: st
   const annotations: string[] = [];
   const annotate = (level: 'error' | 'warning', path: string, line: number, title: string, message: string) =>
     annotations.push(`::${level} file=${escapeProperty(posix.join(report.chart, path))},line=${line},title=${escapeProperty(title)}::${escapeData(message)}`);
+  // One line index per file, however many problems it has.
+  const locators = new Map<string, ReturnType<typeof pathLines> | undefined>();
   const lineIn = (path: string, target: { crd: string; path: string } | undefined) => {
-    const text = readChartFile(path);
-    return text === undefined || !target ? 1 : (pathLines(text)(pathSegments(target.path), target.crd) ?? 1);
+    if (!target) return 1;
+    if (!locators.has(path)) {
+      const text = readChartFile(path);
+      locators.set(path, text === undefined ? undefined : pathLines(text));
+    }
+    return locators.get(path)?.(pathSegments(target.path), target.crd) ?? 1;
   };
   for (const [path, problem] of problems) {
     annotate('error', path, lineIn(path, problem.target), `CRD drift: ${problem.titles.join('; ')}`, problem.lines.join('\n'));

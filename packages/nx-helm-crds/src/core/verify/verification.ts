@@ -1,7 +1,8 @@
 import { crdNameOf, type Crd } from '../crd/model';
 import { crdNamesDefinedBy, type ChartFile } from '../chart/files';
 import { isSelected, isUnmanaged, type CrdSelection } from '../crd/selection';
-import { diffValues, formatDifference, type Difference } from './diff';
+import { diffValues, shownDifferences, VERIFY_REPORT_DIFFERENCES, type Difference } from './diff';
+import { KEEP_ANNOTATION } from '../helm/templating';
 import { printable } from '../shared/printable';
 
 export type CrdStatus =
@@ -31,6 +32,23 @@ export interface VerificationReport {
   readonly inSync: boolean;
 }
 
+const KEEP_PATH = `metadata.annotations["${KEEP_ANNOTATION}"]`;
+
+/**
+ * The paths every comparison leaves out: the `ignore` option's, and the keep annotation, which is Helm's
+ * instruction to leave the CRD on uninstall, not part of what the CRD does, whoever added it (helm-crds with
+ * keep, kubebuilder's chart by default).
+ */
+export function ignoredPaths(ignore: readonly string[]): string[] {
+  return [...ignore.filter((path) => path !== KEEP_PATH), KEEP_PATH];
+}
+
+/**
+ * Comparisons made already, by chart-relative file: helm-crds' plan compared every file it keeps or rewrites
+ * that holds one CRD document, so its report does not compare them again.
+ */
+export type KnownDifferences = ReadonlyMap<string, { readonly crd: string; readonly differences: readonly Difference[] }>;
+
 /**
  * Compares, as data, the CRDs a chart defines with the CRDs Kustomize renders. Templated files cannot be
  * read without rendering them, so CRDs they define are `not-verifiable` here.
@@ -40,7 +58,8 @@ export function verifyChartCrds(
   chartFiles: readonly ChartFile[],
   selection: CrdSelection,
   /** Paths left out of the comparison, e.g. `metadata.labels["helm.sh/chart"]` (their children too). */
-  ignoredPaths: readonly string[] = [],
+  ignored: readonly string[] = [],
+  known: KnownDifferences = new Map(),
 ): VerificationReport {
   const kustomizeNames = kustomizeCrds.map((crd) => crd.name);
   const chartDefinitions = new Map<string, { file: ChartFile; value?: unknown }[]>();
@@ -73,7 +92,9 @@ export function verifyChartCrds(
     } else if (!('value' in definitions[0])) {
       verdicts.push({ name: crd.name, status: 'not-verifiable', files });
     } else {
-      const differences = diffValues(crd.document.value, definitions[0].value).filter((difference) => !isIgnored(difference.path, ignoredPaths));
+      const compared = known.get(definitions[0].file.path);
+      const all = compared?.crd === crd.name ? compared.differences : diffValues(crd.document.value, definitions[0].value);
+      const differences = all.filter((difference) => !isIgnored(difference.path, ignored));
       verdicts.push({ name: crd.name, status: differences.length === 0 ? 'in-sync' : 'differs', files, differences });
     }
   }
@@ -95,8 +116,8 @@ export function verifyChartCrds(
 }
 
 /** A path is ignored when it is an ignored path or lies below one (`a.b` covers `a.b.c` and `a.b["x"]`). */
-export function isIgnored(path: string, ignoredPaths: readonly string[]): boolean {
-  return ignoredPaths.some((ignored) => path === ignored || path.startsWith(`${ignored}.`) || path.startsWith(`${ignored}[`));
+export function isIgnored(path: string, ignored: readonly string[]): boolean {
+  return ignored.some((prefix) => path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`));
 }
 
 const STATUS_TEXT: Record<CrdStatus, string> = {
@@ -115,8 +136,6 @@ export function statusText(status: CrdStatus): string {
   return STATUS_TEXT[status];
 }
 
-const MAX_DIFFERENCES_SHOWN = 40;
-
 /** The report for people: one block per CRD, its differing paths, then the summary line. */
 export function formatVerificationReport(report: VerificationReport): string {
   const lines: string[] = [];
@@ -124,13 +143,7 @@ export function formatVerificationReport(report: VerificationReport): string {
     const mark = DRIFT_STATUSES.includes(verdict.status) ? '✖' : verdict.status === 'in-sync' ? '✔' : '•';
     const where = verdict.files.length > 0 ? ` [${verdict.files.map(printable).join(', ')}]` : '';
     lines.push(`${mark} ${printable(verdict.name)}: ${STATUS_TEXT[verdict.status]}${where}`);
-    const differences = verdict.differences ?? [];
-    for (const difference of differences.slice(0, MAX_DIFFERENCES_SHOWN)) {
-      lines.push(`    ${formatDifference(difference, 'Kustomize', 'chart')}`);
-    }
-    if (differences.length > MAX_DIFFERENCES_SHOWN) {
-      lines.push(`    … and ${differences.length - MAX_DIFFERENCES_SHOWN} more differing paths`);
-    }
+    lines.push(...shownDifferences(verdict.differences ?? [], VERIFY_REPORT_DIFFERENCES).map((line) => `    ${line}`));
   }
   lines.push(summaryLine(report));
   return lines.join('\n');

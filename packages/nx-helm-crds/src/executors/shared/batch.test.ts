@@ -39,9 +39,9 @@ describe('batchOf', () => {
     const results = await collect(batchOf(run)(taskGraph(['a:build', 'b:build:check']), { 'a:build': { say: 'hi' }, 'b:build:check': { say: 'ho' } }, {}, context));
     const byTask = Object.fromEntries(results.map(({ task, result }) => [task, result]));
     assert.equal(byTask['a:build'].success, true);
-    assert.equal(byTask['a:build'].terminalOutput, 'a:build:- says hi\nand an error line\n');
+    assert.match(byTask['a:build'].terminalOutput, /^a:build:- says hi\nand an error line\ntiming: nx-helm-crds \d+ ms, peak memory \d+ MB\n$/);
     assert.equal(byTask['b:build:check'].success, false);
-    assert.equal(byTask['b:build:check'].terminalOutput, 'b:build:check says ho\nand an error line\n');
+    assert.match(byTask['b:build:check'].terminalOutput, /^b:build:check says ho\nand an error line\ntiming: /);
   });
 
   it('runs at most `concurrency` tasks at once and reports each as it finishes', async () => {
@@ -85,7 +85,8 @@ describe('batchOf', () => {
     const results = await collect(batchOf(run)(taskGraph(['a:t', 'b:t']), {}, {}, context));
     const a = results.find((result) => result.task === 'a:t')!.result;
     assert.equal(a.success, false);
-    assert.match(a.terminalOutput, /^Error: boom/);
+    assert.match(a.terminalOutput, /^Error: boom\n/);
+    assert.match(a.terminalOutput, /\ntiming: nx-helm-crds \d+ ms, peak memory \d+ MB\n$/, 'the timing line ends a failed task too');
     assert.equal(results.find((result) => result.task === 'b:t')!.result.success, true);
   });
 });
@@ -105,13 +106,14 @@ describe('every task first recovers its chart from an interrupted write', () => 
       const chartContext = { ...context, root: workspace, projectsConfigurations: { version: 2, projects: { demo: { root: 'charts/demo' } } } } as ExecutorContext;
       const [result] = await collect(batchOf(run)(taskGraph(['demo:verify']), {}, {}, chartContext));
       assert.equal(result.result.success, true);
-      assert.equal(result.result.terminalOutput, 'charts/demo: removed 1 staging file(s) that interrupted runs left.\n');
+      assert.match(result.result.terminalOutput, /^charts\/demo: removed 1 staging file\(s\) that interrupted runs left\.\ntiming: /);
       assert.deepEqual(seen, [[]]);
 
       writeFileSync(join(workspace, 'charts/demo/.nx-helm-crds-journal.json'), 'not json');
       const [failed] = await collect(batchOf(run)(taskGraph(['demo:verify']), {}, {}, chartContext));
       assert.equal(failed.result.success, false);
       assert.match(failed.result.terminalOutput, /^.*\.nx-helm-crds-journal\.json \(the record of an interrupted nx-helm-crds write\) is not valid JSON/);
+      assert.doesNotMatch(failed.result.terminalOutput, /timing: /, 'a task that never ran has no timing line');
       assert.equal(seen.length, 1, 'the task does not run on a chart that could not be recovered');
     } finally {
       rmSync(workspace, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describeError } from '../../core/shared/errors';
 import { recoverInterruptedWrite } from '../../core/chart/write-journal';
+import { TaskTiming } from './task-timing';
 
 /** Where an executor's messages go: the terminal for a single task, a buffer per task in a batch. */
 export interface TaskLog {
@@ -12,8 +13,11 @@ export interface TaskLog {
   error(message: string): void;
 }
 
-/** One task's work: reports through `log`, resolves to whether it succeeded. */
-export type TaskRun<T> = (options: T, context: ExecutorContext, log: TaskLog) => Promise<boolean>;
+/**
+ * One task's work: reports through `log`, resolves to whether it succeeded, or throws (the wrapper prints the
+ * error). `timing` measures the tools it waits for; the wrapper prints its line last, whatever happened.
+ */
+export type TaskRun<T> = (options: T, context: ExecutorContext, log: TaskLog, timing: TaskTiming) => Promise<boolean>;
 
 export interface BatchTaskResult {
   readonly task: string;
@@ -37,7 +41,15 @@ async function recoveredRun<T>(run: TaskRun<T>, options: T, context: ExecutorCon
     log.error(describeError(error));
     return false;
   }
-  return run(options, context, log);
+  const timing = new TaskTiming();
+  try {
+    return await run(options, context, log, timing);
+  } catch (error) {
+    log.error(describeError(error));
+    return false;
+  } finally {
+    log.info(timing.summary());
+  }
 }
 
 function recoverChart(context: ExecutorContext, log: TaskLog): void {
@@ -90,13 +102,7 @@ async function runTask<T>(run: TaskRun<T>, id: string, options: T, taskGraph: Ta
   const lines: string[] = [];
   const log: TaskLog = { info: (message) => lines.push(message), warn: (message) => lines.push(message), error: (message) => lines.push(message) };
   const startTime = Date.now();
-  let success: boolean;
-  try {
-    success = await recoveredRun(run, options, { ...context, projectName: project, targetName: target, configurationName: configuration }, log);
-  } catch (error) {
-    lines.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    success = false;
-  }
+  const success = await recoveredRun(run, options, { ...context, projectName: project, targetName: target, configurationName: configuration }, log);
   return { task: id, result: { success, terminalOutput: lines.map((line) => `${line}\n`).join(''), startTime, endTime: Date.now() } };
 }
 

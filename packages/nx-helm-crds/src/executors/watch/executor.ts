@@ -6,7 +6,7 @@ import { EXECUTORS } from '../../constants';
 import { describeError } from '../../core/shared/errors';
 import { readKustomizationGraph } from '../../core/kustomize/graph';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
-import { siblingTargetOptions } from '../shared/sibling-targets';
+import { siblingTargetOptions } from '../shared/requests';
 import type { WatchExecutorSchema } from './schema';
 
 /** The files to watch: every file the kustomization reads. Re-read after each run, as edits change it. */

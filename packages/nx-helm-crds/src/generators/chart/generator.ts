@@ -1,5 +1,5 @@
 import { formatFiles, joinPathFragments, type Tree } from '@nx/devkit';
-import { crdDirectory } from '../../core/chart/update';
+import { crdDirectory } from '../../core/chart/plan';
 import { UserError } from '../../core/shared/errors';
 import { normalizeChartDirectory, type ChartCrdsConfig } from '../../plugin/plugin-options';
 import { ensurePluginRegistered, updatePluginOptions } from '../init/generator';

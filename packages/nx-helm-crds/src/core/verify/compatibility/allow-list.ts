@@ -15,12 +15,12 @@ export interface AllowedFinding {
   readonly reason: string;
 }
 
-export type CheckedFinding = CompatibilityFinding & {
+export type ReviewedFinding = CompatibilityFinding & {
   /** The allow-list reason, when the finding was accepted. */
   readonly accepted?: string;
 };
 
-export function applyAllowList(findings: readonly CompatibilityFinding[], allow: readonly AllowedFinding[]): { findings: CheckedFinding[]; unused: AllowedFinding[] } {
+export function applyAllowList(findings: readonly CompatibilityFinding[], allow: readonly AllowedFinding[]): { findings: ReviewedFinding[]; unused: AllowedFinding[] } {
   allow.forEach((entry, index) => {
     for (const field of ['crd', 'path', 'reason'] as const) {
       if (typeof entry[field] !== 'string' || entry[field].trim() === '') {

@@ -6,7 +6,7 @@ import { validateAgainstSchema } from '../../../testing/json-schema-subset';
 import { collectCrds, type Crd } from '../../crd/model';
 import { UserError } from '../../shared/errors';
 import { splitYamlDocuments } from '../../yaml/documents';
-import { checkCompatibility, type CompatibilityOptions } from './guard';
+import { assessCompatibility, type CompatibilityOptions } from './guard';
 import { compatibilityAnnotations, compatibilityJson, formatCompatibility, locateFindings } from './report';
 
 /** A CRD with one served storage version v1 whose spec has `replicas` (with `maximum` when given) and maybe `paused`. */
@@ -47,7 +47,7 @@ const crds = (...texts: string[]): Crd[] => collectCrds(texts.flatMap((text) => 
 const MAXIMUM = 'spec.versions[name=v1].schema.openAPIV3Schema.properties.spec.properties.replicas.maximum';
 
 function check(previous: string | undefined, current: string, options?: CompatibilityOptions) {
-  return checkCompatibility({
+  return assessCompatibility({
     previousRevision: 'HEAD',
     previousFiles: previous === undefined ? undefined : [{ path: 'crds/widgets.yaml', text: previous }],
     current: crds(current),
@@ -55,7 +55,7 @@ function check(previous: string | undefined, current: string, options?: Compatib
   });
 }
 
-describe('checkCompatibility', () => {
+describe('assessCompatibility', () => {
   it('unchanged, compatible and breaking CRDs', () => {
     assert.deepEqual(check(widgetYaml(), widgetYaml()).crds, [{ name: 'widgets.example.io', status: 'unchanged', previousFile: 'crds/widgets.yaml' }]);
     const additive = check(widgetYaml({ maximum: 5 }), widgetYaml({ maximum: 10, paused: true }));
@@ -103,7 +103,7 @@ describe('checkCompatibility', () => {
 
   it('says which CRDs it could not compare and why', () => {
     const templated = `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.io\n  labels: {{ include "x" . }}\n  bad: [\n`;
-    const result = checkCompatibility({ previousRevision: 'v1.2.0', previousFiles: [{ path: 'templates/widgets.yaml', text: templated }], current: crds(widgetYaml()) });
+    const result = assessCompatibility({ previousRevision: 'v1.2.0', previousFiles: [{ path: 'templates/widgets.yaml', text: templated }], current: crds(widgetYaml()) });
     assert.equal(result.crds[0].status, 'not-comparable');
     assert.match(result.crds[0].note!, /^templates\/widgets\.yaml at v1\.2\.0: it does not parse/);
   });

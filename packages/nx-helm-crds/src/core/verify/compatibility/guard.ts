@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Crd } from '../../crd/model';
 import type { RevisionFile } from '../../chart/git-revision';
 import { valueAt } from '../../yaml/values';
-import { applyAllowList, type AllowedFinding, type CheckedFinding } from './allow-list';
+import { applyAllowList, type AllowedFinding, type ReviewedFinding } from './allow-list';
 import { compareCrd } from './crd-rules';
 import type { CompatibleChange } from './findings';
 import { previousChartCrds, type PreviousCrd } from './previous-chart';
@@ -38,7 +38,7 @@ export interface CompatibilityResult {
   readonly note?: string;
   readonly failOnWarnings: boolean;
   readonly crds: readonly CrdCompatibilityVerdict[];
-  readonly findings: readonly CheckedFinding[];
+  readonly findings: readonly ReviewedFinding[];
   readonly compatibleChanges: readonly CompatibleChange[];
   /** Allow-list entries that matched no finding (stale, or a typo in the path). */
   readonly unusedAllowances: readonly AllowedFinding[];
@@ -69,7 +69,7 @@ function renamedFrom(crd: Crd, unmatched: Map<string, PreviousCrd>): PreviousCrd
   return undefined;
 }
 
-export function checkCompatibility(request: CompatibilityRequest): CompatibilityResult {
+export function assessCompatibility(request: CompatibilityRequest): CompatibilityResult {
   const options = request.options ?? {};
   const failOnWarnings = options.failOnWarnings ?? false;
   if (request.previousFiles === undefined) {
@@ -108,7 +108,7 @@ export function checkCompatibility(request: CompatibilityRequest): Compatibility
   }
 
   const { findings, unused } = applyAllowList(rawFindings, options.allow ?? []);
-  const fails = (finding: CheckedFinding) => !finding.accepted && (finding.class === 'breaking' || failOnWarnings);
+  const fails = (finding: ReviewedFinding) => !finding.accepted && (finding.class === 'breaking' || failOnWarnings);
   const crds = verdicts.map((verdict) => {
     const own = findings.filter((finding) => finding.crd === verdict.name);
     if (own.length === 0) return verdict;

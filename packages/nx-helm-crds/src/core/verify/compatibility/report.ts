@@ -5,17 +5,17 @@
 import { posix } from 'node:path';
 import { truncatedValue } from '../diff';
 import { escapeData, escapeProperty } from '../reports';
-import type { CheckedFinding } from './allow-list';
+import type { ReviewedFinding } from './allow-list';
 import type { CompatibilityResult, CrdCompatibility } from './guard';
 import { pathLines } from '../path-lines';
 
 /** A finding with where it shows in the chart now: the chart-relative file of its CRD and the line of its path. */
-export type LocatedFinding = CheckedFinding & { readonly file?: string; readonly line?: number };
+export type LocatedFinding = ReviewedFinding & { readonly file?: string; readonly line?: number };
 
 /** The chart file (chart-relative path and text) that defines a CRD now, if any. */
 export type ChartFileOf = (crd: string) => { readonly path: string; readonly text: string } | undefined;
 
-export function locateFindings(findings: readonly CheckedFinding[], fileOf: ChartFileOf): LocatedFinding[] {
+export function locateFindings(findings: readonly ReviewedFinding[], fileOf: ChartFileOf): LocatedFinding[] {
   const linesByFile = new Map<string, ReturnType<typeof pathLines>>();
   return findings.map((finding) => {
     const file = fileOf(finding.crd);
@@ -26,6 +26,8 @@ export function locateFindings(findings: readonly CheckedFinding[], fileOf: Char
     return { ...finding, file: file.path, ...(line ? { line } : {}) };
   });
 }
+
+export type CompatibilityJson = ReturnType<typeof compatibilityJson>;
 
 /** The `compatibility` part of the verify report (schemas/verify-report.schema.json). */
 export function compatibilityJson(result: CompatibilityResult, findings: readonly LocatedFinding[]) {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { isStagingFile } from '../fs/atomic-files';
 import { readChartFiles } from './files';
-import { applyChartPlan, planChartUpdate, readKustomizeCrds, requireChart, selectCrds, type ChartSyncRequest } from './update';
+import { planChartUpdate, type ChartPlanRequest } from './plan';
+import { applyChartPlan } from './write';
 import { collectCrds, DEFAULT_FILE_NAME_PATTERN, type Crd } from '../crd/model';
 import { crdYaml } from '../../testing/crd-fixtures';
 import { UserError } from '../shared/errors';
@@ -37,9 +37,10 @@ const crdsOf = (plurals: readonly string[], extra = ''): Crd[] =>
 
 describe('applyChartPlan: all of a run, or nothing', () => {
   let chart: string;
-  const request = (crds: readonly Crd[], overrides: Partial<ChartSyncRequest> = {}): ChartSyncRequest => ({
+  const request = (crds: readonly Crd[], overrides: Partial<ChartPlanRequest> = {}): ChartPlanRequest => ({
     crds,
     chartDirectory: chart,
+    chartFiles: readChartFiles(chart),
     displayChart: 'charts/demo',
     layout: { placement: 'crds', fileName: DEFAULT_FILE_NAME_PATTERN },
     kustomization: source.kustomization,
@@ -119,80 +120,3 @@ describe('applyChartPlan: all of a run, or nothing', () => {
   });
 });
 
-describe('readChartFiles never blocks', () => {
-  it('classifies a named pipe where a CRD file would be as unreadable instead of reading it (which would hang)', (t) => {
-    const chart = mkdtempSync(join(tmpdir(), 'nx-helm-crds-fifo-'));
-    try {
-      mkdirSync(join(chart, 'crds'));
-      const made = spawnSync('mkfifo', [join(chart, 'crds/example.io_alphas.yaml')]);
-      if (made.status !== 0) return t.skip('mkfifo is not available');
-      assert.deepEqual(readChartFiles(chart).map((file) => [file.path, file.kind, file.problem]), [['crds/example.io_alphas.yaml', 'unreadable', 'it is not a regular file']]);
-    } finally {
-      rmSync(chart, { recursive: true, force: true });
-    }
-  });
-});
-
-describe('requireChart', () => {
-  it('names the chart option and the fix for a missing folder, a file, and a folder without Chart.yaml', () => {
-    const root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-chart-'));
-    try {
-      writeFileSync(join(root, 'file'), 'x');
-      mkdirSync(join(root, 'no-chart'));
-      mkdirSync(join(root, 'chart'));
-      writeFileSync(join(root, 'chart/Chart.yaml'), 'name: x\n');
-      const fix = 'Set the chart option \\(workspace-relative\\) to the folder that holds Chart\\.yaml\\.$';
-      assert.throws(() => requireChart(join(root, 'missing'), 'charts/missing'), userError(new RegExp(`^The chart directory charts/missing does not exist \\(looked for .+\\)\\. ${fix}`)));
-      assert.throws(() => requireChart(join(root, 'file'), 'charts/file'), userError(new RegExp(`^The chart directory charts/file is a file, not a directory\\. ${fix}`)));
-      assert.throws(() => requireChart(join(root, 'no-chart'), 'charts/no-chart'), userError(new RegExp(`^The chart directory charts/no-chart has no Chart\\.yaml, so it is not a Helm chart\\. ${fix}`)));
-      requireChart(join(root, 'chart'), 'charts/chart');
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
-});
-
-describe('readKustomizeCrds', () => {
-  it('says that invalid YAML cannot come from a real kustomize, where it is, and what to do', () => {
-    const root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-output-'));
-    try {
-      writeFileSync(join(root, 'kustomize.yaml'), 'apiVersion: v1\nkind: [unclosed\n');
-      assert.throws(
-        () => readKustomizeCrds(join(root, 'kustomize.yaml'), 'dist/kustomize.yaml', 'config/crd'),
-        userError(/^dist\/kustomize\.yaml \(the output of kustomize build config\/crd\) is not valid YAML: .* at line \d+, column \d+.*\nKustomize always writes valid YAML: .*check the kustomize option and \$NX_HELM_CRDS_KUSTOMIZE.*--skip-nx-cache\.$/s),
-      );
-      assert.throws(() => readKustomizeCrds(join(root, 'missing.yaml'), 'dist/missing.yaml'), userError(/^The Kustomize output dist\/missing\.yaml does not exist: run the kustomize-build target first/));
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
-});
-
-describe('selectCrds', () => {
-  const crds = crdsOf(['alphas', 'bravos']);
-  const source = 'kustomize build config/crd';
-
-  it('takes what include/exclude select', () => {
-    assert.deepEqual(selectCrds(crds, { include: ['alphas.*'] }, source).map((crd) => crd.name), ['alphas.example.io']);
-  });
-
-  it('refuses an empty selection, listing what Kustomize rendered and naming allowEmpty', () => {
-    assert.throws(
-      () => selectCrds(crds, { include: ['*.nothing.io'] }, source),
-      userError(/^No CRD of kustomize build config\/crd is selected for the chart \(include: \["\*\.nothing\.io"\], exclude: \[\]\); Kustomize rendered these CRDs: alphas\.example\.io, bravos\.example\.io\. .*set allowEmpty: true/),
-    );
-    assert.throws(() => selectCrds([], {}, source), userError(/Kustomize rendered no CustomResourceDefinition at all/));
-  });
-
-  it('refuses an include glob that matches nothing even when another one matches, naming the glob', () => {
-    assert.throws(
-      () => selectCrds(crds, { include: ['alphas.*', '*.exmaple.io'] }, source),
-      userError(/^The include glob\(s\) "\*\.exmaple\.io" match no CRD of kustomize build config\/crd; .*or set allowEmpty: true if those CRDs are optional\.$/),
-    );
-  });
-
-  it('with allowEmpty, accepts both, selecting what matches', () => {
-    assert.deepEqual(selectCrds(crds, { include: ['*.nothing.io'] }, source, true), []);
-    assert.deepEqual(selectCrds(crds, { include: ['alphas.*', '*.optional.io'] }, source, true).map((crd) => crd.name), ['alphas.example.io']);
-  });
-});

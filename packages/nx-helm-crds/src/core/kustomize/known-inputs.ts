@@ -1,5 +1,5 @@
-import { UserError } from '../../core/shared/errors';
-import { readKustomizationGraph, type KustomizationGraph } from '../../core/kustomize/graph';
+import { UserError } from '../shared/errors';
+import { readKustomizationGraph, type KustomizationGraph } from './graph';
 
 /** What a kustomize-build target may build although nx-helm-crds cannot vouch for its inputs (each also makes it uncached). */
 export interface InputAllowances {
