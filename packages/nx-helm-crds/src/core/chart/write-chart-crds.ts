@@ -26,7 +26,7 @@ export type WriteChartCrdsResult =
   /** generate: false: another tool writes the chart's CRD files. */
   | { readonly outcome: 'not-generated' }
   /** The data-loss guard found an upgrade that deletes custom resources: nothing was written. */
-  | { readonly outcome: 'refused'; readonly guardSkipped?: string; readonly findings: readonly ReleaseSafetyFinding[] }
+  | { readonly outcome: 'refused'; readonly findings: readonly ReleaseSafetyFinding[] }
   | WrittenChartCrds;
 
 export interface WrittenChartCrds {
@@ -70,7 +70,7 @@ export async function writeChartCrds(request: WriteChartCrdsRequest): Promise<Wr
   });
   const guardSkipped = 'skipped' in guard ? guard.skipped : undefined;
   const findings = 'findings' in guard ? guard.findings : [];
-  if (findings.some((finding) => finding.level === 'error')) return { outcome: 'refused', guardSkipped, findings };
+  if (findings.some((finding) => finding.level === 'error')) return { outcome: 'refused', findings };
   if (!request.dryRun) await applyChartPlan(chartDirectory, plan);
 
   // The chart as this step found it, compared file by file (not rendered: verify renders), in verify's report format.

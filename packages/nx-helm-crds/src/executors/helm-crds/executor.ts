@@ -10,7 +10,7 @@ const run: TaskRun<HelmCrdsExecutorSchema> = async (options, context, log) => {
     log.info(`generate: false: ${options.chart}'s CRD files come from another tool; nothing written (verify checks them against Kustomize).`);
     return true;
   }
-  if (result.guardSkipped) log.warn(`warning: data-loss guard skipped: ${result.guardSkipped}`);
+  if (result.outcome !== 'refused' && result.guardSkipped) log.warn(`warning: data-loss guard skipped: ${result.guardSkipped}`);
   for (const finding of result.findings) (finding.level === 'error' ? log.error : log.warn)(`${finding.level}: ${finding.crd} ${finding.message}`);
   if (result.outcome === 'refused') {
     log.error(`Nothing was written: the chart would lose CRDs on helm upgrade (compared with ${request.previousRevision}; previousRevision sets the revision).`);

@@ -79,7 +79,7 @@ function flagRemoved(previous: Mapping, current: Mapping, name: string, segments
 
 /** A lowered maximum (or a raised minimum), a new bound, a new exclusive flag or a new multipleOf rejects values that were valid. */
 function bounds(previous: Mapping, current: Mapping, segments: readonly PathSegment[], out: CompatibilityCollector): void {
-  const check = (name: string, verb: string, tighter: (before: number, after: number) => boolean) => {
+  const compareBound = (name: string, verb: string, tighter: (before: number, after: number) => boolean) => {
     const before = previous[name];
     const after = current[name];
     if (before === after) return;
@@ -90,9 +90,9 @@ function bounds(previous: Mapping, current: Mapping, segments: readonly PathSegm
       out.accept(at(segments, key(name)), after === undefined ? `${name} removed` : `${name} relaxed from ${show(before)} to ${after}`);
     }
   };
-  for (const name of UPPER_BOUNDS) check(name, 'lowered', (before, after) => after < before);
-  for (const name of LOWER_BOUNDS) check(name, 'raised', (before, after) => after > before);
-  check('multipleOf', 'changed', (before, after) => before % after !== 0);
+  for (const name of UPPER_BOUNDS) compareBound(name, 'lowered', (before, after) => after < before);
+  for (const name of LOWER_BOUNDS) compareBound(name, 'raised', (before, after) => after > before);
+  compareBound('multipleOf', 'changed', (before, after) => before % after !== 0);
   for (const name of ['exclusiveMaximum', 'exclusiveMinimum']) {
     if (current[name] === true && previous[name] !== true) {
       out.find({ class: 'breaking', rule: 'bound-tightened', segments: at(segments, key(name)), message: `${name} was added: the bound itself is no longer a valid value`, previous: previous[name], current: true });
