@@ -3,7 +3,7 @@ import { resolveOutputPath } from '../paths/output-paths';
 import { displayPath, requireDirectory, resolveInWorkspace } from '../paths/workspace-paths';
 import type { ProgressReporter } from '../process/progress';
 import { resolveKustomize } from '../process/tool-resolution';
-import { unmeasured, type MeasureTool } from '../shared/tool-time';
+import { untimed, type ToolTime } from '../shared/tool-time';
 import { splitYamlDocuments, type YamlDocument } from '../yaml/documents';
 import { kustomizeBuild, safetyFlags, type KustomizeSafety } from './client';
 import { requireKustomizationFile } from './graph';
@@ -28,7 +28,7 @@ export interface BuildKustomizationRequest {
   readonly run: KustomizeRun;
   readonly allowances: InputAllowances;
   readonly progress?: ProgressReporter;
-  readonly measure?: MeasureTool;
+  readonly time?: ToolTime;
   /** Told what runs before kustomize starts, so it is said before kustomize's progress lines and failure. */
   readonly starting?: (build: StartingBuild) => void;
 }
@@ -67,7 +67,7 @@ export async function buildKustomization(request: BuildKustomizationRequest): Pr
     loosened: safetyFlags(request.run.safety, kustomize),
     inputWarning,
   });
-  const rendered = await (request.measure ?? unmeasured)('kustomize', () =>
+  const rendered = await (request.time ?? untimed).measure('kustomize', () =>
     kustomizeBuild({
       kustomize,
       directory,
@@ -91,13 +91,13 @@ export async function buildReferenceOverlay(
   overlay: string,
   run: KustomizeRun,
   progress?: ProgressReporter,
-  measure: MeasureTool = unmeasured,
+  time: ToolTime = untimed,
 ): Promise<{ readonly name: string; readonly documents: readonly YamlDocument[] }> {
   const directory = resolveInWorkspace(workspaceRoot, overlay, 'referenceOverlay');
   requireDirectory(directory, 'The reference overlay', 'Set referenceOverlay to a kustomization directory such as config/default.', overlay);
   requireKnownInputs(workspaceRoot, overlay);
   const kustomize = resolveKustomize({ explicit: run.kustomize, workspaceRoot });
-  const stream = await measure('kustomize', () =>
+  const stream = await time.measure('kustomize', () =>
     kustomizeBuild({ kustomize, directory, displayDirectory: overlay, extraArgs: run.args, timeout: run.timeout, progress, ...run.safety }),
   );
   return { name: overlay, documents: splitYamlDocuments(stream, `kustomize build ${overlay}`) };

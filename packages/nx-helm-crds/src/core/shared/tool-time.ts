@@ -1,8 +1,13 @@
 /**
- * How a use case hands its waits for an external tool (kustomize, the compatibility guard's git reads) to the
- * executor's timing line, which shows them apart from our own processing. Failed work counts too.
+ * How a use case tells the executor's timing line where its time went: waits for an external tool are shown
+ * apart from our own processing (failed work counts too), and a tool interleaved with our processing is named
+ * as included in it.
  */
-export type MeasureTool = <T>(tool: string, work: () => Promise<T>) => Promise<T>;
+export interface ToolTime {
+  measure<T>(tool: string, work: () => Promise<T>): Promise<T>;
+  /** A tool whose time our own processing includes (helm template, run inside the chart comparison). */
+  include(tool: string): void;
+}
 
-/** For callers without a timing line (tests, the watch loop). */
-export const unmeasured: MeasureTool = (_tool, work) => work();
+/** For callers without a timing line (tests). */
+export const untimed: ToolTime = { measure: (_tool, work) => work(), include: () => undefined };

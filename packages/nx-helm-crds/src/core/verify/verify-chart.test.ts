@@ -9,6 +9,7 @@ import type { ChartCrdsTarget } from '../chart/chart-crds-target';
 import { renderGeneratedFile } from '../chart/generated-file';
 import { DEFAULT_FILE_NAME_PATTERN } from '../crd/model';
 import { UserError } from '../shared/errors';
+import type { ToolTime } from '../shared/tool-time';
 import { verifyChart, type VerifyChartRequest } from './verify-chart';
 
 const SOURCE = { kustomization: 'config/crd', regenerate: 'nx run demo:crds' };
@@ -189,10 +190,14 @@ describe('verifyChart, rendering the chart with the pinned helm', { skip: skipWi
   after(() => workspace.remove());
 
   it('verifies a templated CRD that the chart files alone cannot show', async () => {
-    const unrendered = await verifyChart(workspace.request({ compatibility: { enabled: false } }));
+    const included: string[] = [];
+    const time: ToolTime = { measure: (_tool, work) => work(), include: (tool) => void included.push(tool) };
+    const unrendered = await verifyChart(workspace.request({ compatibility: { enabled: false }, time }));
     assert.deepEqual(statuses(unrendered), { 'widgets.example.io': 'not-verifiable' });
+    assert.deepEqual(included, []);
 
-    const rendered = await verifyChart(workspace.request({ compatibility: { enabled: false }, helmMode: 'always', helmBinary: PINNED_TOOLS.helm }));
+    const rendered = await verifyChart(workspace.request({ compatibility: { enabled: false }, helmMode: 'always', helmBinary: PINNED_TOOLS.helm, time }));
+    assert.deepEqual(included, ['helm template'], 'the timing line says our time includes helm template');
     assert.equal(rendered.rendered, true);
     assert.equal(rendered.namespace, 'default');
     assert.deepEqual(rendered.missingDependencies, []);

@@ -14,7 +14,7 @@ import { resolveInWorkspace } from '../paths/workspace-paths';
 import type { ProgressReporter } from '../process/progress';
 import { resolveHelm, type ToolCommand } from '../process/tool-resolution';
 import { UserError } from '../shared/errors';
-import { unmeasured, type MeasureTool } from '../shared/tool-time';
+import { untimed, type ToolTime } from '../shared/tool-time';
 import type { YamlDocument } from '../yaml/documents';
 import type { CompatibilityOptions } from './compatibility/guard';
 import { compatibilityJson } from './compatibility/report';
@@ -50,7 +50,7 @@ export interface VerifyChartRequest {
   readonly compatibility?: CompatibilityOptions;
   /** Progress of slow tools, and the note that helm was not found (said before the work it explains). */
   readonly progress?: ProgressReporter;
-  readonly measure?: MeasureTool;
+  readonly time?: ToolTime;
 }
 
 export interface VerifiedChart {
@@ -136,16 +136,17 @@ function chartRenderer(request: VerifyChartRequest, helm: ToolCommand, chartDire
  */
 export async function verifyChart(request: VerifyChartRequest): Promise<VerifiedChart> {
   const { target } = request;
-  const measure = request.measure ?? unmeasured;
+  const time = request.time ?? untimed;
   const snapshot = new ChartSnapshot(resolveInWorkspace(target.workspaceRoot, target.chart, 'chart'));
   requireChart(snapshot.directory, target.chart);
   const output = readTargetKustomizeOutput(target);
   const helm = helmFor(request);
   const valuesFiles = request.valuesFiles.map((file) => resolveInWorkspace(target.workspaceRoot, file, 'values'));
   const overlay = request.referenceOverlay
-    ? await buildReferenceOverlay(target.workspaceRoot, request.referenceOverlay.kustomization, request.referenceOverlay.run, request.progress, measure)
+    ? await buildReferenceOverlay(target.workspaceRoot, request.referenceOverlay.kustomization, request.referenceOverlay.run, request.progress, time)
     : undefined;
   const compared = await compareChart(request, output, snapshot, helm && { command: helm, valuesFiles }, overlay);
+  if (compared.rendered) time.include('helm template');
   // The files helm-crds would change: a chart that is out of date fails here with the full report, also when
   // only the text of a generated file differs (the check configuration's helm-crds does not fail on drift).
   const files = target.generate
@@ -154,7 +155,7 @@ export async function verifyChart(request: VerifyChartRequest): Promise<Verified
   const compatibility =
     request.compatibility?.enabled === false
       ? undefined
-      : await measure('compatibility guard', async () =>
+      : await time.measure('compatibility guard', async () =>
           compatibilityWithRevision({
             options: request.compatibility,
             previousRevision: target.previousRevision,

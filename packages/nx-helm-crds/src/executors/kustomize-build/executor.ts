@@ -8,7 +8,7 @@ const run: TaskRun<KustomizeBuildExecutorSchema> = async (options, context, log,
   const built = await buildKustomization({
     ...buildKustomizationRequest(options, context),
     progress: progressReporter(log.info),
-    measure: timing.measure,
+    time: timing,
     starting: ({ command, origin, loosened, inputWarning }) => {
       if (inputWarning) log.warn(inputWarning);
       log.info(`kustomize build ${options.kustomization} (${command}, from ${origin})`);

@@ -1,26 +1,25 @@
 import { performance } from 'node:perf_hooks';
+import type { ToolTime } from '../../core/shared/tool-time';
 
 /**
  * Where a task's time went: the external tools it waited for, and nx-helm-crds' own processing (the rest of
  * the executor's run; Nx's start-up of the task process is not in it). Printed as the task's last line, so a
  * user, and the benchmark, see what our own work costs next to kustomize's.
  */
-export class TaskTiming {
+export class TaskTiming implements ToolTime {
   private readonly started = performance.now();
   private readonly toolMs = new Map<string, number>();
   private readonly included: string[] = [];
 
-  /** Arrow function: passed on to core use cases as their MeasureTool. */
-  readonly measure = async <T>(tool: string, work: () => Promise<T>): Promise<T> => {
+  async measure<T>(tool: string, work: () => Promise<T>): Promise<T> {
     const start = performance.now();
     try {
       return await work();
     } finally {
       this.toolMs.set(tool, (this.toolMs.get(tool) ?? 0) + performance.now() - start);
     }
-  };
+  }
 
-  /** Names a tool whose time our own processing includes (helm template, run inside the chart comparison). */
   include(tool: string): void {
     this.included.push(tool);
   }

@@ -11,8 +11,7 @@ const run: TaskRun<VerifyExecutorSchema> = async (options, context, log, timing)
   const reportPath = verifyReportPath(options, context);
   // A report left by an earlier run must never stand for this one, which may fail before writing its own.
   rmSync(reportPath, { force: true });
-  const result = await verifyChart({ ...verifyChartRequest(options, context, reportPath), progress: progressReporter(log.info), measure: timing.measure });
-  if (result.rendered) timing.include('helm template');
+  const result = await verifyChart({ ...verifyChartRequest(options, context, reportPath), progress: progressReporter(log.info), time: timing });
   for (const line of verifyLogLines(result, verifyFormat(options.format, process.env))) log[line.level](line.text);
   // Not part of the cache key: a chart served from the cache adds no summary (failures are never cached).
   if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, toStepSummary(result.report));
