@@ -75,7 +75,7 @@ export interface VerifiedChart {
 const PROBE_NAMESPACE = 'nx-helm-crds-probe';
 
 /** The namespace Kustomize put into the CRDs (webhook service, inject-ca-from), so a render in it must match exactly. */
-export function kustomizeNamespace(crds: readonly Crd[]): string | undefined {
+function kustomizeNamespace(crds: readonly Crd[]): string | undefined {
   for (const crd of crds) {
     const value = crd.document.value as { spec?: { conversion?: { webhook?: { clientConfig?: { service?: { namespace?: string } } } } }; metadata?: { annotations?: Record<string, string> } };
     const namespace = value.spec?.conversion?.webhook?.clientConfig?.service?.namespace ?? value.metadata?.annotations?.['cert-manager.io/inject-ca-from']?.split('/')[0];

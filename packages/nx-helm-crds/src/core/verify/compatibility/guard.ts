@@ -1,6 +1,6 @@
 /**
  * The compatibility guard: every CRD the chart will ship, compared with the same CRD as the chart shipped it at
- * the previous revision. Pure: the baseline's files are read by the caller (readRevisionBaseline).
+ * the previous revision. Pure: the baseline's files are read by the caller (compatibilityWithRevision).
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Crd } from '../../crd/model';
