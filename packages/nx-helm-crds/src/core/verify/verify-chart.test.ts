@@ -11,6 +11,7 @@ import { DEFAULT_FILE_NAME_PATTERN } from '../crd/model';
 import { UserError } from '../shared/errors';
 import type { ToolTime } from '../shared/tool-time';
 import { verifyChart, type VerifyChartRequest } from './verify-chart';
+import { verifyFormat, verifyLogLines } from './verify-output';
 
 const SOURCE = { kustomization: 'config/crd', regenerate: 'nx run demo:crds' };
 const WIDGETS = crdYaml('widgets', 'example.io');
@@ -219,5 +220,49 @@ describe('verifyChart, rendering the chart with the pinned helm', { skip: skipWi
     const result = await verifyChart(workspace.request({ compatibility: { enabled: false }, helmMode: 'always', helmBinary: PINNED_TOOLS.helm, namespace: 'operators' }));
     assert.equal(result.namespace, 'operators');
     assert.equal(result.report.result, 'in-sync');
+  });
+});
+
+describe('verifyLogLines', () => {
+  it('prints an in-sync chart at info level, and a drifted one at error level ending with what to do', async () => {
+    const workspace = new Workspace(`${WIDGETS}---\n${GADGETS}`, { 'crds/example.io_widgets.yaml': generated(WIDGETS) });
+    try {
+      const drifted = await verifyChart(workspace.request({ compatibility: { enabled: false } }));
+      const lines = verifyLogLines(drifted, 'text');
+      assert.deepEqual(lines[0], { level: 'info', text: 'verify charts/demo (chart files, not rendered) against kustomize build config/crd' });
+      assert.deepEqual(lines.at(-1), { level: 'error', text: drifted.failure });
+      assert.ok(lines.some((line) => line.level === 'error' && line.text.includes('charts/demo/crds/example.io_gadgets.yaml')), 'the file to create is listed as an error');
+
+      workspace.write('charts/demo/crds/example.io_gadgets.yaml', generated(GADGETS));
+      const inSync = await verifyChart(workspace.request({ compatibility: { enabled: false } }));
+      assert.deepEqual(new Set(verifyLogLines(inSync, 'text').map((line) => line.level)), new Set(['info']));
+    } finally {
+      workspace.remove();
+    }
+  });
+
+  it('prints the report itself as JSON, and GitHub annotations at the differing line in the github format', async () => {
+    const changed = generated(WIDGETS).replace('scope: Namespaced', 'scope: Cluster');
+    const workspace = new Workspace(WIDGETS, { 'crds/example.io_widgets.yaml': changed });
+    try {
+      const result = await verifyChart(workspace.request({ compatibility: { enabled: false } }));
+      const json = verifyLogLines(result, 'json').filter((line) => line.text.startsWith('{'));
+      assert.deepEqual(json.map((line) => JSON.parse(line.text)), [JSON.parse(JSON.stringify(result.report))]);
+
+      const scopeLine = changed.split('\n').findIndex((line) => line.includes('scope: Cluster')) + 1;
+      const annotations = verifyLogLines(result, 'github').filter((line) => line.text.startsWith('::'));
+      assert.equal(annotations.length, 1);
+      assert.match(annotations[0].text, new RegExp(`^::error file=charts/demo/crds/example\\.io_widgets\\.yaml,line=${scopeLine},`));
+    } finally {
+      workspace.remove();
+    }
+  });
+});
+
+describe('verifyFormat', () => {
+  it('takes the option, else GitHub annotations inside GitHub Actions, else text', () => {
+    assert.equal(verifyFormat('json', { GITHUB_ACTIONS: 'true' }), 'json');
+    assert.equal(verifyFormat(undefined, { GITHUB_ACTIONS: 'true' }), 'github');
+    assert.equal(verifyFormat(undefined, {}), 'text');
   });
 });
