@@ -91,7 +91,7 @@ export type UpgradeCheck = { readonly findings: SanityFinding[] } | { readonly s
 export async function checkUpgrade(request: UpgradeCheckRequest): Promise<UpgradeCheck> {
   const consequence = 'a CRD that helm upgrade would delete (one the chart stops rendering from templates/) is not detected';
   if (request.skip) return { skipped: `skipDataLossGuard is set: ${consequence}.` };
-  const committed = chartFilesAtRevision(request.workspaceRoot, request.chart, request.revision);
+  const committed = await chartFilesAtRevision(request.workspaceRoot, request.chart, request.revision);
   if (committed.kind === 'no-repository') return { skipped: `the workspace is not in a git repository, so there is no chart committed at ${request.revision} to compare with: ${consequence}.` };
   const before = releasedCrds(committed.kind === 'files' ? committed.files : [], request.candidates);
   const candidates = [...new Set([...request.candidates, ...before.map((crd) => crd.name)])];

@@ -158,6 +158,7 @@ export async function runProcess(request: ProcessRequest & { readonly encoding?:
     });
   }
   const result = await subprocess;
+  const stderr = typeof result.stderr === 'string' ? result.stderr : result.stderr instanceof Uint8Array ? Buffer.from(result.stderr).toString('utf8') : '';
   const spawned = result.exitCode !== undefined || result.signal !== undefined || result.timedOut || result.isMaxBuffer || overCap;
   const error = failure(request, {
     spawnMessage: spawned ? undefined : (result as { originalMessage?: string }).originalMessage || result.shortMessage,
@@ -165,17 +166,17 @@ export async function runProcess(request: ProcessRequest & { readonly encoding?:
     overCap: overCap || result.isMaxBuffer,
     exitCode: result.exitCode,
     signal: result.signal,
-    stderr: typeof result.stderr === 'string' ? result.stderr : '',
+    stderr,
   });
   if (error) throw error;
-  return { stdout: inherit ? '' : (result.stdout as string | Uint8Array), stderr: typeof result.stderr === 'string' ? result.stderr : '', exitCode: result.exitCode ?? 0 };
+  return { stdout: inherit ? '' : (result.stdout as string | Uint8Array), stderr, exitCode: result.exitCode ?? 0 };
 }
 
 /**
- * The same, blocking. Only for callers that must answer synchronously: tool version probes, run while Nx hashes
- * `runtime` inputs before every task (a probe costs ~10 ms; loading execa alone ~150 ms), and the git reader of
- * the data-loss guard, called from the synchronous release-safety check. A blocked thread cannot send a second
- * signal, so a timeout kills with SIGKILL at once (a process ignoring SIGTERM would block us forever).
+ * The same, blocking. Only for tool version probes: they run while Nx hashes `runtime` inputs, before every task,
+ * in a short-lived command whose answer is one line; spawnSync costs ~10 ms where loading execa alone costs ~150 ms
+ * (measured), paid once per hashed task. A blocked thread cannot send a second signal, so a timeout kills with
+ * SIGKILL at once (a process ignoring SIGTERM would otherwise block us forever).
  */
 export function runProcessSync(request: ProcessRequest & { readonly encoding?: 'utf8' }): ProcessResult<string>;
 export function runProcessSync(request: ProcessRequest & { readonly encoding: 'buffer' }): ProcessResult<Buffer>;

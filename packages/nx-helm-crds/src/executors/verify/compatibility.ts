@@ -42,11 +42,11 @@ export async function checkChartCompatibility(request: CompatibilityStepRequest,
   return timing.measure('compatibility guard', async () => compatibilityStep(request));
 }
 
-function compatibilityStep(request: CompatibilityStepRequest): CompatibilityStep {
+async function compatibilityStep(request: CompatibilityStepRequest): Promise<CompatibilityStep> {
   const options = request.options ?? {};
   const revision = request.previousRevision ?? 'HEAD';
   // It refuses a revision that does not exist, as the data-loss guard does (same function, same message).
-  const baseline = chartFilesAtRevision(request.workspaceRoot, request.chart, revision);
+  const baseline = await chartFilesAtRevision(request.workspaceRoot, request.chart, revision);
   if (baseline.kind !== 'files') {
     const why = baseline.kind === 'no-repository' ? 'not a git repository' : 'the repository has no commits yet';
     return { result: skippedCompatibility(revision, `${why}: nothing to compare with`, options), findings: [] };

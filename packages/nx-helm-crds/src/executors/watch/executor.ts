@@ -1,9 +1,9 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { spawn } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EXECUTORS } from '../../constants';
 import { describeError } from '../../core/shared/errors';
+import { runProcess } from '../../core/process/runner';
 import { readKustomizationGraph } from '../../core/kustomize/graph';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
 import { siblingTargetOptions } from '../shared/sibling-targets';
@@ -14,12 +14,13 @@ function watchedFiles(root: string, kustomization: string): Set<string> {
   return new Set(readKustomizationGraph(root, kustomization).files);
 }
 
+/** Runs the target in a child nx, its output on our terminal; its exit code (1 when it died of a signal). */
 function runTarget(root: string, project: string, target: string): Promise<number> {
   const nx = join(dirname(require.resolve('nx/package.json', { paths: [root] })), 'dist', 'bin', 'nx.js');
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [nx, 'run', `${project}:${target}`, '--outputStyle=stream'], { cwd: root, stdio: 'inherit' });
-    child.on('close', (code) => resolve(code ?? 1));
-  });
+  return runProcess({ tool: 'nx', file: process.execPath, args: [nx, 'run', `${project}:${target}`, '--outputStyle=stream'], cwd: root, stdio: 'inherit', exitCodes: 'any' }).then(
+    (result) => result.exitCode,
+    () => 1,
+  );
 }
 
 /**
