@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { writeFileAtomically } from '../../core/fs/atomic-files';
 import { describeError } from '../../core/shared/errors';
-import { requireKustomizationFile } from '../../core/kustomize/graph';
+import { requireKustomizationFile } from '../../core/kustomize/kustomization-file';
 import { kustomizeBuild, safetyFlags } from '../../core/kustomize/client';
 import { resolveOutputPath } from '../../core/paths/output-paths';
 import { progressReporter } from '../../core/process/progress';

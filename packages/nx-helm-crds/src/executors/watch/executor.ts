@@ -5,6 +5,7 @@ import { EXECUTORS } from '../../constants';
 import { describeError } from '../../core/shared/errors';
 import { runProcess } from '../../core/process/runner';
 import { readKustomizationGraph } from '../../core/kustomize/graph';
+import { isKustomizationFileName } from '../../core/kustomize/file-names';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
 import { siblingTargetOptions } from '../shared/sibling-targets';
 import type { WatchExecutorSchema } from './schema';
@@ -48,7 +49,7 @@ export default async function* watchExecutor(options: WatchExecutorSchema, conte
     const directories = new Set([...files].map((file) => dirname(file)));
     watchers = [...directories].map((directory) =>
       watch(join(context.root, directory), (_event, name) => {
-        if (name && (files.has(join(directory, name.toString()).replace(/\\/g, '/')) || /^(kustomization\.ya?ml|Kustomization)$/.test(name.toString()))) {
+        if (name && (files.has(join(directory, name.toString()).replace(/\\/g, '/')) || isKustomizationFileName(name.toString()))) {
           schedule();
         }
       }),
