@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import { UserError } from '../shared/errors';
-import { resolveInWorkspace } from '../paths/workspace-paths';
+import { relativeInside, resolveInWorkspace } from '../paths/workspace-paths';
 import { YamlSyntaxError, splitYamlDocuments } from '../yaml/documents';
 import { isMapping, type Mapping } from '../yaml/values';
 import { KUSTOMIZATION_FILE_NAMES } from './file-names';
@@ -574,8 +574,7 @@ function symlinksAlong(root: string, path: string): string[] {
 function resolveLocal(walk: Walk, site: Site, field: string, reference: string): LocalPath {
   if (reference === '') throw new UserError(`${site.file}: ${field} is empty: give a path relative to ${site.dir}.`);
   const absolute = resolve(walk.root, site.dir, reference);
-  const fromRoot = relative(walk.root, absolute);
-  if (fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot)) {
+  if (relativeInside(walk.root, absolute) === undefined) {
     throw new UserError(
       `${site.file}: ${field} "${reference}" points outside the workspace (${absolute}). ` +
         'Nx can only cache a build whose inputs are inside the workspace: move or copy the file into the workspace.',
@@ -593,8 +592,8 @@ function resolveLocal(walk: Walk, site: Site, field: string, reference: string):
  */
 function realWorkspacePath(walk: Walk, site: Site, field: string, reference: string, absolute: string): string {
   const real = realpathSync(absolute);
-  const fromRoot = relative(walk.realRoot, real);
-  if (fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot)) {
+  const fromRoot = relativeInside(walk.realRoot, real);
+  if (fromRoot === undefined) {
     throw new UserError(
       `${site.file}: ${field} "${reference}" is a symlink to ${real}, outside the workspace. ` +
         'Nx can only cache a build whose inputs are inside the workspace: copy the target into the workspace.',
