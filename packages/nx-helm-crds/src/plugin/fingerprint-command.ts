@@ -1,8 +1,9 @@
 import { workspaceRoot } from '@nx/devkit';
 import { existsSync, realpathSync } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { FINGERPRINT_BIN, PLUGIN_NAME } from '../constants';
 import { UserError } from '../core/shared/errors';
+import { relativeInside } from '../core/paths/workspace-paths';
 
 /**
  * Where package managers put the plugin, relative to the workspace root: node_modules (npm, pnpm, yarn,
@@ -29,8 +30,8 @@ export function fingerprintCommandFor(workspaceRoot: string, packageRoot: string
   const plugin = realpathOrUndefined(packageRoot);
   const root = realpathOrUndefined(workspaceRoot) ?? workspaceRoot;
   const installed = INSTALL_LOCATIONS.find((location) => plugin !== undefined && realpathOrUndefined(join(root, location)) === plugin);
-  const inside = plugin === undefined ? undefined : relative(root, plugin);
-  const location = installed ?? (inside === '' ? '.' : inside !== undefined && !inside.startsWith('..') && !isAbsolute(inside) ? inside.split(sep).join('/') : undefined);
+  const inside = plugin === undefined ? undefined : relativeInside(root, plugin);
+  const location = installed ?? (inside === '' ? '.' : inside?.split(sep).join('/'));
   if (location === undefined || !existsSync(join(root, location, FINGERPRINT_BIN))) {
     throw new UserError(
       `${PLUGIN_NAME} is loaded from ${packageRoot}, which the workspace ${workspaceRoot} cannot reach by a relative path ` +

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { isMap, isSeq, parseDocument } from 'yaml';
+import { isMap, isSeq, parseSourceDocument } from '../yaml/source-document';
 
 const MISSING_IN_CHARTS = /found in Chart\.yaml, but missing in charts\/ directory: ([^\n]+)/;
 
@@ -29,7 +29,7 @@ export function copyWithoutDependencies(chartDirectory: string, names: readonly 
     const directory = join(root, basename(chartDirectory));
     cpSync(chartDirectory, directory, { recursive: true });
     const chartYaml = join(directory, 'Chart.yaml');
-    const document = parseDocument(readFileSync(chartYaml, 'utf8'));
+    const document = parseSourceDocument(readFileSync(chartYaml, 'utf8'));
     const dependencies = document.get('dependencies');
     const conditionsOff: string[] = [];
     if (isSeq(dependencies)) {

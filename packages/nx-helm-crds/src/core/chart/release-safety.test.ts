@@ -5,8 +5,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { crdYaml } from '../../testing/crd-fixtures';
-import { chartFilesAtRevision } from './git-revision';
-import { UserError } from '../shared/errors';
 import { guardDataLoss, releasedCrds, upgradeFindings } from './release-safety';
 
 const widgets = crdYaml('widgets', 'example.io');
@@ -66,71 +64,11 @@ async function inTempFolder(test: (repo: { root: string; write(path: string, tex
   }
 }
 
-describe('chartFilesAtRevision', () => {
-  it('reads the committed chart files', () =>
-    inTempFolder((repo) => {
-      repo.write('charts/op/Chart.yaml', 'apiVersion: v2\nname: op\nversion: 0.1.0\n');
-      repo.write('charts/op/templates/crd.yaml', widgets);
-      repo.write('charts/op/README.md', '# op\n');
-      repo.write('charts/op/crds/caf\u00e9 widgets.yaml', 'description: "multi-byte \u00e9\u{1F680}"\n');
-      repo.git('init', '-q');
-      repo.git('add', '-A');
-      repo.git('commit', '-q', '-m', 'chart');
-      repo.write('charts/op/templates/crd.yaml', 'changed after the commit\n');
-      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), { kind: 'files', files: [
-        { path: 'Chart.yaml', text: 'apiVersion: v2\nname: op\nversion: 0.1.0\n' },
-        { path: 'crds/caf\u00e9 widgets.yaml', text: 'description: "multi-byte \u00e9\u{1F680}"\n' },
-        { path: 'templates/crd.yaml', text: widgets },
-      ] });
-      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/new', 'HEAD'), { kind: 'files', files: [] }, 'a chart that did not exist at the revision has no committed files');
-    }));
-
-  it('refuses a revision that does not exist or is not one, naming it and the skip option', () =>
-    inTempFolder((repo) => {
-      repo.write('charts/op/Chart.yaml', 'apiVersion: v2\nname: op\nversion: 0.1.0\n');
-      repo.git('init', '-q');
-      repo.git('add', '-A');
-      repo.git('commit', '-q', '-m', 'chart');
-      assert.throws(
-        () => chartFilesAtRevision(repo.root, 'charts/op', 'origin/main'),
-        (error: unknown) =>
-          error instanceof UserError &&
-          /previousRevision "origin\/main" does not exist in this git repository/.test(error.message) &&
-          /git fetch/.test(error.message) &&
-          /skipDataLossGuard: true/.test(error.message),
-      );
-      assert.throws(() => chartFilesAtRevision(repo.root, 'charts/op', '--output=x'), /previousRevision "--output=x" is not a git revision/);
-      assert.throws(() => chartFilesAtRevision(repo.root, 'charts/op', 'HEAD:charts'), /previousRevision "HEAD:charts" does not exist in this git repository \(or is not a commit\)/);
-    }));
-
-  it('has nothing to compare on a branch without commits, and outside a repository', () =>
-    inTempFolder((repo) => {
-      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), { kind: 'no-repository' });
-      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'origin/main'), { kind: 'no-repository' });
-      repo.git('init', '-q');
-      assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), { kind: 'no-commits' });
-      assert.throws(() => chartFilesAtRevision(repo.root, 'charts/op', 'main~1'), /does not exist/);
-    }));
-
-  it('without git on PATH, skips only outside a git checkout', () =>
-    inTempFolder((repo) => {
-      const path = process.env.PATH;
-      process.env.PATH = join(repo.root, 'no-bin');
-      try {
-        assert.deepEqual(chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), { kind: 'no-repository' });
-        repo.write('.git/HEAD', 'ref: refs/heads/main\n');
-        assert.throws(() => chartFilesAtRevision(repo.root, 'charts/op', 'HEAD'), /The data-loss guard cannot run git in .* to read previousRevision "HEAD" \(spawnSync git ENOENT\)\. Install git .*skipDataLossGuard: true/);
-      } finally {
-        process.env.PATH = path;
-      }
-    }));
-});
-
 describe('guardDataLoss', () => {
   it('says why it did not compare: skipped on request, or outside a repository', () =>
     inTempFolder(async (repo) => {
       const request = { workspaceRoot: repo.root, chart: 'charts/op', chartFiles: [], plan: { writes: [], prunes: [], unchanged: [], providedElsewhere: [] }, revision: 'HEAD', allowCrdRemoval: false, candidates: [] };
-      assert.deepEqual(guardDataLoss({ ...request, skip: true }), { skipped: 'skipDataLossGuard is set: a CRD that helm upgrade would delete (one the chart stops rendering from templates/) is not detected.' });
-      assert.match((guardDataLoss({ ...request, skip: false }) as { skipped: string }).skipped, /^the workspace is not in a git repository, so there is no chart committed at HEAD to compare with/);
+      assert.deepEqual(await guardDataLoss({ ...request, skip: true }), { skipped: 'skipDataLossGuard is set: a CRD that helm upgrade would delete (one the chart stops rendering from templates/) is not detected.' });
+      assert.match(((await guardDataLoss({ ...request, skip: false })) as { skipped: string }).skipped, /^the workspace is not in a git repository, so there is no chart committed at HEAD to compare with/);
     }));
 });

@@ -98,10 +98,10 @@ export type DataLossGuardResult = { readonly findings: readonly ReleaseSafetyFin
  * Compares the chart the plan produces with the one committed at the revision. Only an explicit skip or a
  * workspace outside git skips it; a revision that cannot be read throws (see chartFilesAtRevision).
  */
-export function guardDataLoss(request: DataLossGuardRequest): DataLossGuardResult {
+export async function guardDataLoss(request: DataLossGuardRequest): Promise<DataLossGuardResult> {
   const consequence = 'a CRD that helm upgrade would delete (one the chart stops rendering from templates/) is not detected';
   if (request.skip) return { skipped: `skipDataLossGuard is set: ${consequence}.` };
-  const committed = chartFilesAtRevision(request.workspaceRoot, request.chart, request.revision);
+  const committed = await chartFilesAtRevision(request.workspaceRoot, request.chart, request.revision);
   if (committed.kind === 'no-repository') return { skipped: `the workspace is not in a git repository, so there is no chart committed at ${request.revision} to compare with: ${consequence}.` };
   const before = releasedCrds(committed.kind === 'files' ? committed.files : [], request.candidates);
   const candidates = [...new Set([...request.candidates, ...before.map((crd) => crd.name)])];

@@ -58,7 +58,7 @@ export async function writeChartCrds(request: WriteChartCrdsRequest): Promise<Wr
   const crds = selectTargetCrds(request, output);
   const chartFiles = readChartFiles(chartDirectory);
   const plan = planTargetFiles(request, crds, chartDirectory, chartFiles);
-  const guard = guardDataLoss({
+  const guard = await guardDataLoss({
     workspaceRoot: request.workspaceRoot,
     chart: request.chart,
     chartFiles,

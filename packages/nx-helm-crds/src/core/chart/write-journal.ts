@@ -14,6 +14,7 @@ import {
   type TransactionJournal,
 } from '../fs/atomic-files';
 import { UserError } from '../shared/errors';
+import { relativeInside } from '../paths/workspace-paths';
 
 /**
  * A chart's writes are transactions: the journal (at the chart root, where every target of the chart finds
@@ -197,7 +198,7 @@ function parseJournal(text: string, chartDirectory: string, journalPath: string)
   const inChart = (path: unknown): string => {
     if (typeof path !== 'string' || isAbsolute(path)) throw corrupt(`names the path ${JSON.stringify(path)}, which is not chart-relative`);
     const absolute = resolve(chartRoot, path);
-    if (!absolute.startsWith(`${chartRoot}${sep}`)) throw corrupt(`names ${path}, outside the chart`);
+    if (!relativeInside(chartRoot, absolute)) throw corrupt(`names ${path}, outside the chart`);
     const folders = relative(chartRoot, dirname(absolute)).split(sep).filter((part) => part !== '');
     if (folders.some((folder) => UNVISITED.has(folder))) throw corrupt(`names ${path}, which is not a chart file`);
     for (let depth = 1; depth <= folders.length; depth++) {

@@ -1,5 +1,6 @@
 import { UserError } from '../shared/errors';
 import { withProgress, type ProgressReporter } from '../process/progress';
+import { ProcessError, runProcess } from '../process/runner';
 import { probeTool, type ToolCommand } from '../process/tool-resolution';
 
 export interface HelmTemplateRequest {
@@ -45,23 +46,20 @@ export function helmTemplateArgs(request: HelmTemplateRequest): string[] {
 
 /** Renders the chart as Helm would install it and returns the manifest stream. */
 export async function helmTemplate(request: HelmTemplateRequest): Promise<string> {
-  const { execa } = await import('execa');
   const args = helmTemplateArgs(request);
-  const result = await withProgress(
-    `helm template ${request.displayChart}`,
-    execa(request.helm.file, args, { reject: false, timeout: request.timeout || undefined, maxBuffer: 512 * 1024 * 1024 }),
-    request.progress,
-  );
-  if (result.timedOut) {
-    throw new UserError(`helm template ${request.displayChart} did not finish within ${request.timeout} ms and was killed.`);
-  }
-  if (result.failed) {
+  const run = runProcess({ tool: 'helm', file: request.helm.file, args, timeout: request.timeout });
+  try {
+    return (await withProgress(`helm template ${request.displayChart}`, run, request.progress)).stdout;
+  } catch (error) {
+    if (!(error instanceof ProcessError) || error.reason === 'output-cap') throw error;
+    if (error.reason === 'timeout') {
+      throw new UserError(`helm template ${request.displayChart} did not finish within ${request.timeout} ms and was killed.`);
+    }
     throw new UserError(
-      `helm template of the chart ${request.displayChart} failed (${[request.helm.file, ...args].join(' ')}):\n` +
-        `${String(result.stderr ?? result.shortMessage).trim()}\nFix the chart's templates or values, or set helm: "never" to verify the files without rendering.`,
+      `helm template of the chart ${request.displayChart} failed (${error.commandLine}):\n` +
+        `${error.details.stderr || error.details.spawnMessage || error.message}\nFix the chart's templates or values, or set helm: "never" to verify the files without rendering.`,
     );
   }
-  return String(result.stdout);
 }
 
 /** `# Source: <chart>/<path>` comments that helm template puts before every document. */

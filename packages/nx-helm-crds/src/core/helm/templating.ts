@@ -1,4 +1,4 @@
-import { isMap, isScalar, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, parseSourceDocument, type Node } from '../yaml/source-document';
 import { DNS_SUBDOMAIN } from '../crd/model';
 import { UserError } from '../shared/errors';
 import { escapeHelmBraces } from '../chart/generated-file';
@@ -34,7 +34,7 @@ export function isTemplating(templating: CrdTemplating): boolean {
  * editing the text at the positions of the fields concerned, so the rest stays exactly as Kustomize emitted it.
  */
 export function templateCrdText(documentText: string, crdName: string, templating: CrdTemplating): string {
-  const document = parseDocument(documentText, { keepSourceTokens: true });
+  const document = parseSourceDocument(documentText);
   const edits: Edit[] = [];
   if (templating.namespaceTemplate) edits.push(...namespaceEdits(document, crdName));
   if (templating.keep) edits.push(keepAnnotationEdit(document, documentText, crdName));
@@ -67,13 +67,13 @@ function valuesPath(key: string): string {
   return key;
 }
 
-function scalarAt(document: ReturnType<typeof parseDocument>, path: string[]): Node | undefined {
+function scalarAt(document: ReturnType<typeof parseSourceDocument>, path: string[]): Node | undefined {
   const node = document.getIn(path, true) as Node | undefined;
   return node && isScalar(node) && typeof node.value === 'string' ? node : undefined;
 }
 
 /** The namespace part of the webhook service and of inject-ca-from (`<namespace>/<certificate>`). */
-function namespaceEdits(document: ReturnType<typeof parseDocument>, crdName: string): Edit[] {
+function namespaceEdits(document: ReturnType<typeof parseSourceDocument>, crdName: string): Edit[] {
   const edits: Edit[] = [];
   const service = scalarAt(document, ['spec', 'conversion', 'webhook', 'clientConfig', 'service', 'namespace']);
   if (service?.range) edits.push({ start: service.range[0], end: service.range[1], template: RELEASE_NAMESPACE });
@@ -96,7 +96,7 @@ function namespaceEdits(document: ReturnType<typeof parseDocument>, crdName: str
 }
 
 /** Inserts the keep annotation as the first annotation (or a new annotations map) at the right indentation. */
-function keepAnnotationEdit(document: ReturnType<typeof parseDocument>, text: string, crdName: string): Edit {
+function keepAnnotationEdit(document: ReturnType<typeof parseSourceDocument>, text: string, crdName: string): Edit {
   const line = `${KEEP_ANNOTATION}: keep`;
   const annotations = document.getIn(['metadata', 'annotations'], true) as Node | undefined;
   if (annotations && isMap(annotations) && annotations.items.length > 0 && !annotations.flow) {

@@ -6,7 +6,7 @@ import { resolveKustomize } from '../process/tool-resolution';
 import { untimed, type ToolTime } from '../shared/tool-time';
 import { splitYamlDocuments, type YamlDocument } from '../yaml/documents';
 import { kustomizeBuild, safetyFlags, type KustomizeSafety } from './client';
-import { requireKustomizationFile } from './graph';
+import { requireKustomizationFile } from './kustomization-file';
 import { requireKnownInputs, type InputAllowances } from './known-inputs';
 
 /** How a kustomize-build target runs kustomize: also how verify builds its reference overlay. */

@@ -1,5 +1,6 @@
 import { UserError } from '../shared/errors';
 import { withProgress, type ProgressReporter } from '../process/progress';
+import { ProcessError, runProcess } from '../process/runner';
 import { probeTool, type ToolCommand } from '../process/tool-resolution';
 
 /**
@@ -224,47 +225,29 @@ export function kustomizeBuildArgs(request: KustomizeBuildRequest): string[] {
   return [...request.kustomize.args, request.directory, ...safetyFlags(request, request.kustomize), ...extraArgs];
 }
 
-function commandLine(kustomize: ToolCommand, args: readonly string[]): string {
-  return [kustomize.file, ...args].join(' ');
-}
-
 /** Runs `kustomize build` (or `kubectl kustomize`) and returns the rendered YAML stream. */
 export async function kustomizeBuild(request: KustomizeBuildRequest): Promise<string> {
   const args = kustomizeBuildArgs(request);
-  const { execa } = await import('execa');
-  const subprocess = execa(request.kustomize.file, args, {
-    reject: false,
-    timeout: request.timeout || undefined,
-    maxBuffer: 512 * 1024 * 1024,
-    stripFinalNewline: false,
-  });
-  // A killed kustomize may leave children (git, helm, a plugin) holding its output pipes open; once it has
-  // exited on the timeout, stop reading instead of waiting for them.
-  subprocess.once('exit', () => {
-    if (subprocess.killed) {
-      subprocess.stdout?.destroy();
-      subprocess.stderr?.destroy();
+  const run = runProcess({ tool: 'kustomize', file: request.kustomize.file, args, timeout: request.timeout });
+  try {
+    return (await withProgress(`kustomize build ${request.displayDirectory}`, run, request.progress)).stdout;
+  } catch (error) {
+    if (!(error instanceof ProcessError) || (error.reason !== 'timeout' && error.reason !== 'exit' && error.reason !== 'signal')) throw error;
+    const { stderr } = error.details;
+    if (error.reason === 'timeout') {
+      throw new UserError(
+        `kustomize build of ${request.displayDirectory} did not finish within ${request.timeout} ms and was killed (${error.commandLine}).\n` +
+          (stderr ? `Its output so far:\n${trimLines(stderr, 40)}\n` : '') +
+          'Raise the timeout option if the kustomization is really that slow, or look for a remote resource or plugin that hangs.',
+      );
     }
-  });
-  const result = await withProgress(`kustomize build ${request.displayDirectory}`, subprocess, request.progress);
-  const stderr = String(result.stderr ?? '').trim();
-  if (result.timedOut) {
+    const reason = error.reason === 'exit' ? `exited with code ${error.details.exitCode}` : `was killed by ${error.details.signal}`;
     throw new UserError(
-      `kustomize build of ${request.displayDirectory} did not finish within ${request.timeout} ms and was killed ` +
-        `(${commandLine(request.kustomize, args)}).\n` +
-        (stderr ? `Its output so far:\n${trimLines(stderr, 40)}\n` : '') +
-        'Raise the timeout option if the kustomization is really that slow, or look for a remote resource or plugin that hangs.',
-    );
-  }
-  if (result.failed) {
-    const reason = result.exitCode !== undefined ? `exited with code ${result.exitCode}` : result.shortMessage;
-    throw new UserError(
-      `kustomize build of ${request.displayDirectory} failed: ${commandLine(request.kustomize, args)} ${reason}.\n` +
+      `kustomize build of ${request.displayDirectory} failed: ${error.commandLine} ${reason}.\n` +
         (stderr ? `${trimLines(stderr, 40)}\n` : '') +
         `Fix the kustomization in ${request.displayDirectory} (run the command above to reproduce).`,
     );
   }
-  return String(result.stdout);
 }
 
 /** The kustomize version string, e.g. `v5.6.0`, for cache keys. */

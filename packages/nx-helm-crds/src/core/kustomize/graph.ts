@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import { UserError } from '../shared/errors';
-import { resolveInWorkspace } from '../paths/workspace-paths';
+import { relativeInside, resolveInWorkspace } from '../paths/workspace-paths';
 import { YamlSyntaxError, splitYamlDocuments } from '../yaml/documents';
+import { isMapping, type Mapping } from '../yaml/values';
+import { KUSTOMIZATION_FILE_NAMES } from './file-names';
+import { kustomizationFileName, parseKustomization, type KustomizationKind } from './kustomization-file';
+import { isHttpUrl, isRemoteBase, looksRemote } from './remote-references';
 
 /**
  * The local files one `kustomize build` reads, found by reading the kustomization files the way Kustomize v5
@@ -40,21 +44,6 @@ export interface RemoteReference {
   readonly kustomization: string;
   /** Where in that file, e.g. `resources[2]` or `patches[0].path`. */
   readonly field: string;
-}
-
-/** The file names Kustomize accepts for a kustomization (konfig.RecognizedKustomizationFileNames). */
-export const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-
-/**
- * Checks up front that a kustomization directory holds a kustomization file, so the user reads which option to
- * fix instead of Kustomize's "unable to find one of ..." (`directory` is absolute, `display` workspace-relative).
- */
-export function requireKustomizationFile(directory: string, display: string): void {
-  if (KUSTOMIZATION_FILE_NAMES.some((name) => statSync(join(directory, name), { throwIfNoEntry: false })?.isFile())) return;
-  throw new UserError(
-    `The kustomization directory ${display} has no kustomization file (${KUSTOMIZATION_FILE_NAMES.join(', ')}). ` +
-      'Set the kustomization option to the folder that holds kustomization.yaml (for kubebuilder layouts: config/crd or config/default), or add one.',
-  );
 }
 
 /**
@@ -162,89 +151,7 @@ function probe(walk: Walk, path: string): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Remote references
-
-/** Kustomize fetches such a path over HTTP instead of reading it from disk (fileloader.go, IsRemoteFile). */
-export function isHttpUrl(reference: string): boolean {
-  return /^https?:\/\//i.test(reference);
-}
-
-/**
- * Whether Kustomize v5 would clone `reference` as a git repository (api/internal/git/repospec.go,
- * NewRepoSpecFromURL). v5 insists on a scheme (https://, http://, ssh://, file://), a `user@host:` prefix or a
- * `github.com/` host: `gitlab.com/org/repo` or `../base?ref=v1` are local paths to v5.
- */
-export function isGitRepositoryReference(reference: string): boolean {
-  if (isAbsolute(reference)) return false;
-  let rest = reference.split('?')[0].replace(/^git::/i, '');
-  const scheme = (/^(?:ssh|https|http|file):\/\//i.exec(rest)?.[0] ?? '').toLowerCase();
-  rest = rest.slice(scheme.length);
-  const username = /^[a-zA-Z][a-zA-Z0-9-]*@/.exec(rest)?.[0] ?? '';
-  rest = rest.slice(username.length);
-  const github = /^github\.com[/:]/i.test(rest);
-  const scpStyle = scheme === '' && (username !== '' || github);
-  if (scheme === '' && !scpStyle) return false;
-  // With file:// everything after the scheme is the path of a repository on this machine.
-  if (scheme === 'file://') return hasRepositoryPath(username + rest, true);
-  const separator = hostSeparatorIndex(rest, scpStyle);
-  const host = separator >= 0 ? rest.slice(0, separator + 1) : rest;
-  if (host === '') return false;
-  return hasRepositoryPath(separator >= 0 ? rest.slice(separator + 1) : '', false);
-}
-
-/** In scp-style references (`git@host:org/repo`) a colon before the first slash ends the host. */
-function hostSeparatorIndex(hostAndPath: string, scpStyle: boolean): number {
-  const slash = hostAndPath.indexOf('/');
-  const colon = hostAndPath.indexOf(':');
-  if (scpStyle && (slash === -1 || (colon > 0 && colon < slash))) return colon;
-  return slash;
-}
-
-/** Splits `org/repo//path` the way repospec.go's parsePathParts does; false when no repository path is left. */
-function hasRepositoryPath(path: string, wholePathIsRepository: boolean): boolean {
-  let repository: string;
-  let pathInRepository: string;
-  const gitRoot = path.indexOf('_git/');
-  const doubleSlash = path.indexOf('//');
-  const gitSuffix = path.indexOf('.git');
-  if (gitRoot >= 0) {
-    const [repositoryName, ...below] = path.slice(gitRoot + '_git/'.length).split('/');
-    repository = path.slice(0, gitRoot + '_git/'.length) + repositoryName;
-    pathInRepository = below.join('/');
-  } else if (doubleSlash >= 0) {
-    repository = path.slice(0, doubleSlash);
-    pathInRepository = path.slice(doubleSlash + 2);
-  } else if (gitSuffix >= 0) {
-    repository = path.slice(0, gitSuffix + '.git'.length);
-    pathInRepository = path.slice(gitSuffix + '.git'.length);
-  } else if (wholePathIsRepository) {
-    repository = path;
-    pathInRepository = '';
-  } else {
-    // Without a marker, the first two segments are `org/repo` (the GitHub layout Kustomize assumes).
-    const segments = path.split('/');
-    if (segments.length < 2) return false;
-    repository = segments.slice(0, 2).join('/');
-    pathInRepository = segments.slice(2).join('/');
-  }
-  const leavesRepository = posix.normalize(pathInRepository.replace(/^\/+/, '') || '.').split('/')[0] === '..';
-  return repository !== '' && !leavesRepository;
-}
-
-/** What `resources`, `components` and plugin entries may name remotely: a file over HTTP, a git repository or an OCI artifact. */
-function isRemoteBase(reference: string): boolean {
-  return isHttpUrl(reference) || isGitRepositoryReference(reference) || /^oci:\/\//i.test(reference);
-}
-
-/** Looks like a URL or git reference, although Kustomize v5 reads it as a local path: worth a hint when it is missing. */
-function looksRemote(reference: string): boolean {
-  return /:\/\/|\?(?:ref|version)=|^git@|^github\.com|\.git(?:\/|$)/i.test(reference);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // The walk
-
-type KustomizationKind = 'Kustomization' | 'Component';
 
 interface Walk {
   /** Absolute workspace root. */
@@ -279,17 +186,6 @@ interface Referrer {
   readonly reference: string;
 }
 
-type Fields = Record<string, unknown>;
-
-/** Every top-level field of Kustomize v5's Kustomization type (api/types/kustomization.go); Kustomize rejects others. */
-const KNOWN_FIELDS = new Set([
-  'apiVersion', 'kind', 'metadata', 'openapi', 'namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'labels',
-  'commonAnnotations', 'patchesStrategicMerge', 'patchesJson6902', 'patches', 'images', 'imageTags', 'replacements',
-  'replicas', 'vars', 'sortOptions', 'resources', 'components', 'crds', 'bases', 'configMapGenerator',
-  'secretGenerator', 'helmGlobals', 'helmCharts', 'helmChartInflationGenerator', 'generatorOptions',
-  'configurations', 'generators', 'transformers', 'validators', 'inventory', 'buildMetadata',
-]);
-
 function visitKustomization(walk: Walk, dir: string, expected: KustomizationKind, referrer: Referrer | undefined): VisitedKustomization {
   refuseCycle(walk, dir, referrer);
   const seen = walk.visited.get(dir);
@@ -298,8 +194,7 @@ function visitKustomization(walk: Walk, dir: string, expected: KustomizationKind
     return seen;
   }
   const file = findKustomizationFile(walk, dir, referrer);
-  const fields = parseKustomization(walk, file);
-  const kind = kindOf(fields, file);
+  const { kind, fields } = parseKustomization(parseSource(walk, file), file);
   requireKind(kind, expected, referrer);
   walk.files.add(file);
   walk.kustomizations.push(dir);
@@ -312,7 +207,7 @@ function visitKustomization(walk: Walk, dir: string, expected: KustomizationKind
 }
 
 /** Reads every field that names files, in the order Kustomize reads them (accumulateDirectory, then accumulateTarget). */
-function readFields(walk: Walk, site: Site, fields: Fields): string[] {
+function readFields(walk: Walk, site: Site, fields: Mapping): string[] {
   readOpenApi(walk, site, fields.openapi);
   const resourceFiles = [
     ...readResources(walk, site, 'resources', fields.resources),
@@ -348,40 +243,8 @@ function refuseCycle(walk: Walk, dir: string, referrer: Referrer | undefined): v
 
 function findKustomizationFile(walk: Walk, dir: string, referrer: Referrer | undefined): string {
   for (const name of KUSTOMIZATION_FILE_NAMES) probe(walk, posix.join(dir, name));
-  const present = KUSTOMIZATION_FILE_NAMES.filter((name) => statSync(join(walk.root, dir, name), { throwIfNoEntry: false })?.isFile());
   const where = referrer ? `${referrer.site.file}: ${referrer.field} "${referrer.reference}" is the directory ${dir}, which` : dir;
-  if (present.length === 0) {
-    throw new UserError(
-      `${where} has no kustomization file (${KUSTOMIZATION_FILE_NAMES.join(', ')}). ` +
-        'Kustomize builds a directory only through its kustomization: add one, or name the resource files themselves.',
-    );
-  }
-  if (present.length > 1) {
-    throw new UserError(`${where} has more than one kustomization file (${present.join(', ')}); Kustomize refuses to choose. Keep one.`);
-  }
-  return posix.join(dir, present[0]);
-}
-
-function parseKustomization(walk: Walk, file: string): Fields {
-  // Kustomize reads only the first YAML document of a kustomization file.
-  const [document] = splitYamlDocuments(parseSource(walk, file), file);
-  const fields = document?.value ?? {};
-  if (!isRecord(fields)) throw new UserError(`${file} is not a kustomization: expected a YAML mapping of fields.`);
-  const unknown = Object.keys(fields).filter((field) => !KNOWN_FIELDS.has(field));
-  if (unknown.length > 0) {
-    throw new UserError(
-      `${file}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((field) => `"${field}"`).join(', ')}. ` +
-        'Kustomize v5 rejects fields it does not know: fix the spelling (field names are case-sensitive).',
-    );
-  }
-  return fields;
-}
-
-function kindOf(fields: Fields, file: string): KustomizationKind {
-  const kind = fields.kind ?? 'Kustomization';
-  if (kind === '' || kind === 'Kustomization') return 'Kustomization';
-  if (kind === 'Component') return 'Component';
-  throw new UserError(`${file}: kind "${String(kind)}" is not a kustomization kind: use Kustomization or Component.`);
+  return posix.join(dir, kustomizationFileName(join(walk.root, dir), where));
 }
 
 function requireKind(actual: KustomizationKind, expected: KustomizationKind, referrer: Referrer | undefined): void {
@@ -443,7 +306,7 @@ function readPatches(walk: Walk, site: Site, field: string, value: unknown): voi
   for (const entry of recordsAt(site, field, value)) readPatch(walk, site, entry.field, entry.value);
 }
 
-function readPatch(walk: Walk, site: Site, field: string, patch: Fields): void {
+function readPatch(walk: Walk, site: Site, field: string, patch: Mapping): void {
   if (patch.path !== undefined && patch.path !== null && patch.path !== '') {
     readFile(walk, site, `${field}.path`, stringAt(site, `${field}.path`, patch.path));
   }
@@ -477,7 +340,7 @@ function readKeyValueGenerators(walk: Walk, site: Site, field: string, value: un
   for (const entry of recordsAt(site, field, value)) readKeyValueSources(walk, site, entry.field, entry.value);
 }
 
-function readKeyValueSources(walk: Walk, site: Site, field: string, generator: Fields): void {
+function readKeyValueSources(walk: Walk, site: Site, field: string, generator: Mapping): void {
   for (const entry of stringsAt(site, `${field}.files`, generator.files)) {
     readFile(walk, site, entry.field, filePathOfSource(site, entry.field, entry.value));
   }
@@ -533,7 +396,7 @@ function defaultChartHome(field: string): ChartHome {
  * `helmCharts` with `helmGlobals`, and the legacy `helmChartInflationGenerator`, which Kustomize converts into
  * them (types.SplitHelmParameters): its last non-empty `chartHome` applies only when `helmGlobals` is absent.
  */
-function readHelm(walk: Walk, site: Site, fields: Fields): void {
+function readHelm(walk: Walk, site: Site, fields: Mapping): void {
   const charts = recordsAt(site, 'helmCharts', fields.helmCharts).map(({ field, value }) => ({ field, chart: value, keys: HELM_CHART_KEYS }));
   const legacyCharts = recordsAt(site, 'helmChartInflationGenerator', fields.helmChartInflationGenerator).map(({ field, value }) => ({
     field, chart: value, keys: LEGACY_CHART_KEYS,
@@ -543,7 +406,7 @@ function readHelm(walk: Walk, site: Site, fields: Fields): void {
   for (const { field, chart, keys } of [...charts, ...legacyCharts]) readHelmChart(walk, site, field, chart, keys, home);
 }
 
-function chartHomeOf(site: Site, globalsValue: unknown, legacyCharts: readonly { field: string; chart: Fields }[]): ChartHome {
+function chartHomeOf(site: Site, globalsValue: unknown, legacyCharts: readonly { field: string; chart: Mapping }[]): ChartHome {
   if (globalsValue !== undefined && globalsValue !== null) {
     const globals = recordAt(site, 'helmGlobals', globalsValue);
     if (globals.chartHome !== undefined && globals.chartHome !== null && globals.chartHome !== '') {
@@ -561,7 +424,7 @@ function chartHomeOf(site: Site, globalsValue: unknown, legacyCharts: readonly {
  * repo and version are given (where Kustomize pulls versioned charts). A missing chart with a repo is pulled
  * by Kustomize, so it is remote; without a repo Kustomize fails.
  */
-function readHelmChart(walk: Walk, site: Site, field: string, chart: Fields, keys: ChartKeys, home: ChartHome): void {
+function readHelmChart(walk: Walk, site: Site, field: string, chart: Mapping, keys: ChartKeys, home: ChartHome): void {
   const name = optionalStringAt(site, `${field}.${keys.name}`, chart[keys.name]);
   if (!name) throw new UserError(`${site.file}: ${field}.${keys.name} is missing: Kustomize needs the chart's name.`);
   const version = optionalStringAt(site, `${field}.${keys.version}`, chart[keys.version]);
@@ -615,7 +478,7 @@ function readPluginEntries(walk: Walk, site: Site, field: string, value: unknown
   }
 }
 
-type BuiltinPluginReader = (walk: Walk, site: Site, field: string, config: Fields) => void;
+type BuiltinPluginReader = (walk: Walk, site: Site, field: string, config: Mapping) => void;
 
 /** The builtin plugins whose configuration names files, and how to read them (api/internal/builtins). */
 const BUILTIN_PLUGIN_READERS: Readonly<Record<string, BuiltinPluginReader>> = {
@@ -634,7 +497,7 @@ const BUILTIN_PLUGIN_READERS: Readonly<Record<string, BuiltinPluginReader>> = {
 
 function readBuiltinPluginConfigs(walk: Walk, site: Site, field: string, documents: readonly unknown[]): void {
   for (const config of documents) {
-    if (!isRecord(config) || config.apiVersion !== 'builtin' || typeof config.kind !== 'string') continue;
+    if (!isMapping(config) || config.apiVersion !== 'builtin' || typeof config.kind !== 'string') continue;
     BUILTIN_PLUGIN_READERS[config.kind]?.(walk, site, `${field} ${config.kind}`, config);
   }
 }
@@ -711,8 +574,7 @@ function symlinksAlong(root: string, path: string): string[] {
 function resolveLocal(walk: Walk, site: Site, field: string, reference: string): LocalPath {
   if (reference === '') throw new UserError(`${site.file}: ${field} is empty: give a path relative to ${site.dir}.`);
   const absolute = resolve(walk.root, site.dir, reference);
-  const fromRoot = relative(walk.root, absolute);
-  if (fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot)) {
+  if (relativeInside(walk.root, absolute) === undefined) {
     throw new UserError(
       `${site.file}: ${field} "${reference}" points outside the workspace (${absolute}). ` +
         'Nx can only cache a build whose inputs are inside the workspace: move or copy the file into the workspace.',
@@ -730,8 +592,8 @@ function resolveLocal(walk: Walk, site: Site, field: string, reference: string):
  */
 function realWorkspacePath(walk: Walk, site: Site, field: string, reference: string, absolute: string): string {
   const real = realpathSync(absolute);
-  const fromRoot = relative(walk.realRoot, real);
-  if (fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot)) {
+  const fromRoot = relativeInside(walk.realRoot, real);
+  if (fromRoot === undefined) {
     throw new UserError(
       `${site.file}: ${field} "${reference}" is a symlink to ${real}, outside the workspace. ` +
         'Nx can only cache a build whose inputs are inside the workspace: copy the target into the workspace.',
@@ -759,10 +621,6 @@ function addRemote(walk: Walk, site: Site, field: string, reference: string): vo
 // ---------------------------------------------------------------------------------------------------------------
 // Shapes
 
-function isRecord(value: unknown): value is Fields {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function listAt(site: Site, field: string, value: unknown): readonly unknown[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new UserError(`${site.file}: ${field} must be a list.`);
@@ -779,12 +637,12 @@ function stringsAt(site: Site, field: string, value: unknown): Entry<string>[] {
   return listAt(site, field, value).map((entry, index) => ({ field: `${field}[${index}]`, value: stringAt(site, `${field}[${index}]`, entry) }));
 }
 
-function recordsAt(site: Site, field: string, value: unknown): Entry<Fields>[] {
+function recordsAt(site: Site, field: string, value: unknown): Entry<Mapping>[] {
   return listAt(site, field, value).map((entry, index) => ({ field: `${field}[${index}]`, value: recordAt(site, `${field}[${index}]`, entry) }));
 }
 
-function recordAt(site: Site, field: string, value: unknown): Fields {
-  if (!isRecord(value)) throw new UserError(`${site.file}: ${field} must be a mapping of fields.`);
+function recordAt(site: Site, field: string, value: unknown): Mapping {
+  if (!isMapping(value)) throw new UserError(`${site.file}: ${field} must be a mapping of fields.`);
   return value;
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { UserError } from '../shared/errors';
-import { displayPath, requireDirectory, requireRealPathInWorkspace, resolveInWorkspace } from './workspace-paths';
+import { displayPath, relativeInside, requireDirectory, requireRealPathInWorkspace, resolveInWorkspace } from './workspace-paths';
 
 const root = join(tmpdir(), 'workspace');
 
@@ -53,6 +53,7 @@ describe('displayPath', () => {
   it('is workspace-relative inside the workspace and absolute outside', () => {
     assert.equal(displayPath(root, join(root, 'charts/c')), join('charts', 'c'));
     assert.equal(displayPath(root, '/elsewhere/c'), '/elsewhere/c');
+    assert.equal(displayPath(root, join(root, '..hidden/c')), join('..hidden', 'c'));
   });
 });
 
@@ -77,5 +78,16 @@ describe('requireRealPathInWorkspace', () => {
       rmSync(workspace, { recursive: true, force: true });
       rmSync(outside, { recursive: true, force: true });
     }
+  });
+});
+
+describe('relativeInside', () => {
+  it('gives the path below the root, empty for the root, and nothing outside', () => {
+    assert.equal(relativeInside(root, join(root, 'charts/c')), join('charts', 'c'));
+    assert.equal(relativeInside(root, root), '');
+    assert.equal(relativeInside(root, join(root, '..hidden')), '..hidden');
+    assert.equal(relativeInside(root, join(root, '..')), undefined);
+    assert.equal(relativeInside(root, join(root, '../sibling')), undefined);
+    assert.equal(relativeInside(join(root, 'charts'), join(root, 'charts-other/x')), undefined);
   });
 });

@@ -7,11 +7,20 @@ export function normalizeWorkspacePath(path: string): string {
   return posix.normalize(path.replace(/\\/g, '/')).replace(/\/+$/, '') || '.';
 }
 
+/**
+ * The one "is it inside?" check: `path` (absolute) relative to `root`, with the platform's separator, `''` for
+ * `root` itself; undefined when it is not inside (`..`, `../x`, another drive). A name that merely starts with
+ * two dots (`..hidden`) is inside. Callers compare real paths with real roots when links matter.
+ */
+export function relativeInside(root: string, path: string): string | undefined {
+  const fromRoot = relative(root, path);
+  return fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot) ? undefined : fromRoot;
+}
+
 /** Resolves a workspace-relative path from an option, refusing anything that leaves the workspace. */
 export function resolveInWorkspace(workspaceRoot: string, path: string, option: string): string {
   const absolute = resolve(workspaceRoot, path);
-  const fromRoot = relative(workspaceRoot, absolute);
-  if (isAbsolute(path) || fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot)) {
+  if (isAbsolute(path) || relativeInside(workspaceRoot, absolute) === undefined) {
     throw new UserError(`${option} "${path}" is outside the workspace (${workspaceRoot}): give a path relative to the workspace root.`);
   }
   return absolute;
@@ -24,9 +33,7 @@ export function resolveInWorkspace(workspaceRoot: string, path: string, option: 
 export function requireRealPathInWorkspace(workspaceRoot: string, absolute: string, option: string, path: string): void {
   if (!existsSync(absolute)) return;
   const real = realpathSync(absolute);
-  const realRoot = realpathSync(workspaceRoot);
-  const fromRoot = relative(realRoot, real);
-  if (fromRoot === '..' || fromRoot.startsWith(`..${sep}`) || isAbsolute(fromRoot)) {
+  if (relativeInside(realpathSync(workspaceRoot), real) === undefined) {
     throw new UserError(
       `${option} "${path}" leads outside the workspace through a symbolic link (it is really ${real}). ` +
         'nx-helm-crds writes only inside the workspace: point the option at the real folder inside it, or replace the link with the folder.',
@@ -43,6 +50,5 @@ export function requireDirectory(path: string, description: string, fix: string,
 
 /** A path for messages: workspace-relative when inside the workspace, absolute otherwise. */
 export function displayPath(workspaceRoot: string, absolute: string): string {
-  const fromRoot = relative(workspaceRoot, absolute);
-  return fromRoot.startsWith('..') || isAbsolute(fromRoot) ? absolute : fromRoot;
+  return relativeInside(workspaceRoot, absolute) ?? absolute;
 }

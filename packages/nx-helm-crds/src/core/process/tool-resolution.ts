@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../shared/errors';
+import { ProcessError, runProcessSync } from './runner';
 
 /** A resolved command line prefix for a tool, e.g. `kubectl kustomize`. */
 export interface ToolCommand {
@@ -123,10 +123,15 @@ export function resolveHelm(resolution: ToolResolution): ToolCommand {
 }
 
 /**
- * A tool's version line. Version probes run inside `runtime` cache inputs before every task is hashed, so they
- * spawn directly: loading execa costs more than the probe itself. Returns stdout and stderr together.
+ * A tool's version line, through the runner's synchronous form (see runProcessSync for why). Returns stdout
+ * and stderr together, and whether the probe succeeded.
  */
 export function probeTool(tool: ToolCommand, args: readonly string[]): { ok: boolean; output: string } {
-  const result = spawnSync(tool.file, [...args], { encoding: 'utf8', timeout: 30_000 });
-  return { ok: result.status === 0, output: `${result.stdout ?? ''}\n${result.stderr ?? ''}${result.error ? `\n${result.error.message}` : ''}`.trim() };
+  try {
+    const result = runProcessSync({ tool: basename(tool.file), file: tool.file, args, timeout: 30_000, maxOutput: 1024 * 1024 });
+    return { ok: true, output: `${result.stdout}\n${result.stderr}`.trim() };
+  } catch (error) {
+    if (!(error instanceof ProcessError)) throw error;
+    return { ok: false, output: error.details.spawnMessage ?? error.message };
+  }
 }

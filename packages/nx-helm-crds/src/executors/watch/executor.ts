@@ -1,10 +1,11 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { spawn } from 'node:child_process';
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EXECUTORS } from '../../constants';
 import { describeError } from '../../core/shared/errors';
+import { runProcess } from '../../core/process/runner';
 import { readKustomizationGraph } from '../../core/kustomize/graph';
+import { isKustomizationFileName } from '../../core/kustomize/file-names';
 import type { KustomizeBuildExecutorSchema } from '../kustomize-build/schema';
 import { siblingTargetOptions } from '../shared/requests';
 import type { WatchExecutorSchema } from './schema';
@@ -14,12 +15,21 @@ function watchedFiles(root: string, kustomization: string): Set<string> {
   return new Set(readKustomizationGraph(root, kustomization).files);
 }
 
+/** What a file looks like now (its change time and size), to notice a save no watcher reported. */
+function signatures(root: string, files: Iterable<string>): Map<string, string> {
+  return new Map([...files].map((file) => {
+    const stats = statSync(join(root, file), { throwIfNoEntry: false });
+    return [file, stats ? `${stats.mtimeMs} ${stats.size}` : 'missing'];
+  }));
+}
+
+/** Runs the target in a child nx, its output on our terminal; its exit code (1 when it died of a signal). */
 function runTarget(root: string, project: string, target: string): Promise<number> {
   const nx = join(dirname(require.resolve('nx/package.json', { paths: [root] })), 'dist', 'bin', 'nx.js');
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [nx, 'run', `${project}:${target}`, '--outputStyle=stream'], { cwd: root, stdio: 'inherit' });
-    child.on('close', (code) => resolve(code ?? 1));
-  });
+  return runProcess({ tool: 'nx', file: process.execPath, args: [nx, 'run', `${project}:${target}`, '--outputStyle=stream'], cwd: root, stdio: 'inherit', exitCodes: 'any' }).then(
+    (result) => result.exitCode,
+    () => 1,
+  );
 }
 
 /**
@@ -35,7 +45,8 @@ export default async function* watchExecutor(options: WatchExecutorSchema, conte
   let watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
-  let again = false;
+  let lastRun = new Map<string, string>();
+  let newKustomizationFile = false;
 
   const rewatch = () => {
     for (const watcher of watchers) watcher.close();
@@ -47,7 +58,11 @@ export default async function* watchExecutor(options: WatchExecutorSchema, conte
     const directories = new Set([...files].map((file) => dirname(file)));
     watchers = [...directories].map((directory) =>
       watch(join(context.root, directory), (_event, name) => {
-        if (name && (files.has(join(directory, name.toString()).replace(/\\/g, '/')) || /^(kustomization\.ya?ml|Kustomization)$/.test(name.toString()))) {
+        if (!name) return;
+        if (files.has(join(directory, name.toString()).replace(/\\/g, '/'))) schedule();
+        else if (isKustomizationFileName(name.toString())) {
+          // A new kustomization file is not among the files read: no signature can tell it changed.
+          newKustomizationFile = true;
           schedule();
         }
       }),
@@ -55,19 +70,23 @@ export default async function* watchExecutor(options: WatchExecutorSchema, conte
     logger.info(`[crds-watch] watching ${files.size} files of ${build.kustomization}; press Ctrl+C to stop`);
   };
 
-  const run = async () => {
-    if (running) {
-      again = true;
-      return;
-    }
+  /** Whether a file the last run read has changed since it started. */
+  const changedSinceLastRun = () => [...lastRun].some(([file, signature]) => signatures(context.root, [file]).get(file) !== signature);
+
+  const run = async (onChange: boolean) => {
+    // A change during a run is caught by the comparison at its end; one the last run already saw (reported
+    // late, or caught by that comparison) needs no run.
+    if (running || (onChange && !newKustomizationFile && lastRun.size > 0 && !changedSinceLastRun())) return;
     running = (async () => {
       do {
-        again = false;
+        newKustomizationFile = false;
         logger.info(`[crds-watch] running ${project}:${target}`);
+        lastRun = signatures(context.root, files);
         const code = await runTarget(context.root, project, target);
         logger.info(code === 0 ? `[crds-watch] ${project}:${target} is in sync` : `[crds-watch] ${project}:${target} failed (exit ${code}); waiting for the next change`);
         rewatch();
-      } while (again);
+        // Compared rather than left to the watchers: a save while they were being replaced reaches none of them.
+      } while (newKustomizationFile || changedSinceLastRun());
     })();
     await running;
     running = undefined;
@@ -75,10 +94,10 @@ export default async function* watchExecutor(options: WatchExecutorSchema, conte
 
   const schedule = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => void run(), options.debounce ?? 300);
+    timer = setTimeout(() => void run(true), options.debounce ?? 300);
   };
 
-  await run();
+  await run(false);
   yield { success: true };
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -1,17 +1,16 @@
 import { formatFiles, joinPathFragments, type Tree } from '@nx/devkit';
 import { crdDirectory } from '../../core/chart/plan';
+import { KUSTOMIZATION_FILE_NAMES } from '../../core/kustomize/file-names';
 import { UserError } from '../../core/shared/errors';
 import { normalizeChartDirectory, type ChartCrdsConfig } from '../../plugin/plugin-options';
 import { ensurePluginRegistered, updatePluginOptions } from '../init/generator';
 import type { ChartGeneratorSchema } from './schema';
 
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-
 function validate(tree: Tree, chart: string, kustomization: string): void {
   if (!tree.exists(joinPathFragments(chart, 'Chart.yaml'))) {
     throw new UserError(`${chart}/Chart.yaml does not exist: --chart must be the folder that holds the chart's Chart.yaml.`);
   }
-  if (!KUSTOMIZATION_FILES.some((file) => tree.exists(joinPathFragments(kustomization, file)))) {
+  if (!KUSTOMIZATION_FILE_NAMES.some((file) => tree.exists(joinPathFragments(kustomization, file)))) {
     throw new UserError(`${kustomization} has no kustomization.yaml: --kustomization must be the folder you would pass to \`kustomize build\`.`);
   }
 }

@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { crdYaml } from '../../../testing/crd-fixtures';
-import { UserError } from '../../shared/errors';
 import { renderGeneratedFile } from '../../chart/generated-file';
 import { templateCrdText } from '../../helm/templating';
-import { chartFilesAtRevision } from '../../chart/git-revision';
 import { previousChartCrds } from './previous-chart';
 
 const source = { kustomization: 'config/crd', regenerate: 'nx run chart:crds' };
@@ -43,24 +37,5 @@ describe('previousChartCrds', () => {
     assert.equal(previous.crds.size, 0);
     assert.deepEqual(previous.notComparable.map((entry) => [entry.file, entry.crds]), [['templates/widgets.yaml', ['widgets.example.io']]]);
     assert.match(previous.notComparable[0].reason, /does not parse once its template lines are removed/);
-  });
-});
-
-describe('chartFilesAtRevision, as the guard reads its baseline', () => {
-  const root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-baseline-'));
-  after(() => rmSync(root, { recursive: true, force: true }));
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.io', ...args], { cwd: root, stdio: 'pipe' });
-
-  it('has nothing to compare with outside git and before the first commit; an unknown revision is an error; a missing chart has no files', () => {
-    assert.deepEqual(chartFilesAtRevision(root, 'chart', 'HEAD'), { kind: 'no-repository' });
-    git('init', '-q');
-    assert.deepEqual(chartFilesAtRevision(root, 'chart', 'HEAD'), { kind: 'no-commits' });
-    mkdirSync(join(root, 'chart', 'crds'), { recursive: true });
-    writeFileSync(join(root, 'chart', 'crds', 'widgets.yaml'), crdYaml('widgets', 'example.io'));
-    git('add', '.');
-    git('commit', '-qm', 'chart');
-    assert.throws(() => chartFilesAtRevision(root, 'chart', 'HEAD~1'), (error: unknown) => error instanceof UserError && /previousRevision "HEAD~1" does not exist/.test(error.message));
-    assert.deepEqual(chartFilesAtRevision(root, 'chart', 'HEAD'), { kind: 'files', files: [{ path: 'crds/widgets.yaml', text: crdYaml('widgets', 'example.io') }] });
-    assert.deepEqual(chartFilesAtRevision(root, 'other-chart', 'HEAD'), { kind: 'files', files: [] });
   });
 });

@@ -25,11 +25,11 @@ export interface ChartCompatibilityRequest {
 }
 
 /** The guard's result (the caller skips it when `compatibility.enabled` is false). */
-export function compatibilityWithRevision(request: ChartCompatibilityRequest): ChartCompatibility {
+export async function compatibilityWithRevision(request: ChartCompatibilityRequest): Promise<ChartCompatibility> {
   const options = request.options ?? {};
   const revision = request.previousRevision;
   // It refuses a revision that does not exist, as the data-loss guard does (same function, same message).
-  const baseline = chartFilesAtRevision(request.workspaceRoot, request.chart, revision);
+  const baseline = await chartFilesAtRevision(request.workspaceRoot, request.chart, revision);
   if (baseline.kind !== 'files') {
     const why = baseline.kind === 'no-repository' ? 'not a git repository' : 'the repository has no commits yet';
     return { result: skippedCompatibility(revision, `${why}: nothing to compare with`, options), findings: [] };
