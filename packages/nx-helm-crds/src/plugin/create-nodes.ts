@@ -23,11 +23,49 @@ const CACHE_FORMAT = 3;
 
 /** A chart's inferred project, and the kustomization graphs it was inferred from (valid while their sources are unchanged). */
 interface CachedProject {
-  readonly graphs: readonly { readonly sources: GraphSources; readonly sourcesFingerprint: string }[];
+  readonly graphs: readonly CachedGraph[];
   readonly project: CreateNodesResult;
 }
 
+interface CachedGraph {
+  readonly kustomization: string;
+  readonly sources: GraphSources;
+  readonly sourcesFingerprint: string;
+}
+
 type CacheEntry = CachedProject | { readonly chartName: unknown };
+
+/** The plugin cache of one inference, written back only when the inference added to it. */
+class InferenceCache {
+  private readonly entries: PluginCache<CacheEntry>;
+  private changed = false;
+  /** Whether a graph is current, per kustomization and fingerprint: charts that share a kustomization check it once. */
+  private readonly current = new Map<string, boolean>();
+
+  constructor(path: string) {
+    this.entries = new PluginCache<CacheEntry>(path);
+  }
+
+  get(key: string): CacheEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, entry: CacheEntry): void {
+    this.entries.set(key, entry);
+    this.changed = true;
+  }
+
+  isCurrent(workspaceRoot: string, graph: CachedGraph): boolean {
+    const key = `${graph.kustomization}\n${graph.sourcesFingerprint}`;
+    let current = this.current.get(key);
+    if (current === undefined) this.current.set(key, (current = kustomizationGraphs().graphSourcesFingerprint(workspaceRoot, graph.sources) === graph.sourcesFingerprint));
+    return current;
+  }
+
+  write(): void {
+    if (this.changed) this.entries.writeToDisk();
+  }
+}
 
 // Loaded only when the cache cannot answer: they bring the YAML readers, minimatch and the chart model.
 const kustomizationGraphs = () => require('../core/kustomize/graph') as typeof import('../core/kustomize/graph');
@@ -45,7 +83,7 @@ export const createNodes: CreateNodes<NxHelmCrdsPluginOptions> = [
   async (chartFiles, options, context) => {
     const schemas = readExecutorSchemas();
     validatePluginOptions(options, schemas, workspaceView(context.workspaceRoot, chartFiles), pluginEntryIndex(context.nxJsonConfiguration.plugins, options));
-    const cache = new PluginCache<CacheEntry>(join(workspaceDataDirectory, `nx-helm-crds-${CACHE_FORMAT}-${hashObject(options ?? {})}.json`));
+    const cache = new InferenceCache(join(workspaceDataDirectory, `nx-helm-crds-${CACHE_FORMAT}-${hashObject(options ?? {})}.json`));
     try {
       const optionExecutors = chartOptionExecutors(executorOptionNames(schemas));
       const charts = new Map(discoverCharts(chartFiles, options, optionExecutors, chartWorkspace(context.workspaceRoot, cache)).map((chart) => [chart.chartFile, chart]));
@@ -56,7 +94,7 @@ export const createNodes: CreateNodes<NxHelmCrdsPluginOptions> = [
         context,
       );
     } finally {
-      cache.writeToDisk();
+      cache.write();
     }
   },
 ];
@@ -71,7 +109,7 @@ function workspaceView(workspaceRoot: string, chartFiles: readonly string[]): Wo
   };
 }
 
-function chartWorkspace(workspaceRoot: string, cache: PluginCache<CacheEntry>): ChartWorkspace {
+function chartWorkspace(workspaceRoot: string, cache: InferenceCache): ChartWorkspace {
   return {
     projectJson: (chart) => readProjectJson(workspaceRoot, chart),
     chartName: (chartFile) => {
@@ -91,7 +129,7 @@ interface Inference {
   readonly options: NxHelmCrdsPluginOptions | undefined;
   readonly optionExecutors: ChartOptionExecutors;
   readonly context: CreateNodesContext;
-  readonly cache: PluginCache<CacheEntry>;
+  readonly cache: InferenceCache;
 }
 
 function chartProject(configured: ConfiguredChart | undefined, { options, optionExecutors, context, cache }: Inference): CreateNodesResult {
@@ -113,7 +151,7 @@ function chartProject(configured: ConfiguredChart | undefined, { options, option
   };
   const key = `project-${hashObject(request)}`;
   const cached = cache.get(key);
-  if (cached && 'project' in cached && cached.graphs.every((graph) => kustomizationGraphs().graphSourcesFingerprint(workspaceRoot, graph.sources) === graph.sourcesFingerprint)) {
+  if (cached && 'project' in cached && cached.graphs.every((graph) => cache.isCurrent(workspaceRoot, graph))) {
     return cached.project;
   }
   const graph = kustomizationGraphOrFallback(workspaceRoot, config.kustomization);
@@ -134,9 +172,12 @@ function chartProject(configured: ConfiguredChart | undefined, { options, option
     },
   };
   // A graph that failed is not cached: it is read again on every inference until it is fixed.
-  const graphs = [graph, overlay].filter((read) => read !== undefined);
-  if (graphs.every((read) => read.problem === undefined)) {
-    cache.set(key, { graphs: graphs.map(({ sources, sourcesFingerprint }) => ({ sources: sources!, sourcesFingerprint: sourcesFingerprint! })), project });
+  const graphs = [
+    { kustomization: config.kustomization, read: graph },
+    ...(overlay ? [{ kustomization: config.verify!.referenceOverlay!, read: overlay }] : []),
+  ];
+  if (graphs.every(({ read }) => read.problem === undefined)) {
+    cache.set(key, { graphs: graphs.map(({ kustomization, read }) => ({ kustomization, sources: read.sources!, sourcesFingerprint: read.sourcesFingerprint! })), project });
   }
   return project;
 }

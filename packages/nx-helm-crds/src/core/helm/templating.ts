@@ -1,4 +1,8 @@
-import { isMap, isScalar, parseDocument, type Node } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Node } from 'yaml';
+
+// Loaded on first use: Nx's plugin worker loads this package to infer targets, which needs no YAML parser.
+const yaml = () => require('yaml') as typeof Yaml;
 import { DNS_SUBDOMAIN } from '../crd/model';
 import { UserError } from '../shared/errors';
 import { escapeHelmBraces } from '../chart/generated-file';
@@ -34,7 +38,7 @@ export function isTemplating(templating: CrdTemplating): boolean {
  * editing the text at the positions of the fields concerned, so the rest stays exactly as Kustomize emitted it.
  */
 export function templateCrdText(documentText: string, crdName: string, templating: CrdTemplating): string {
-  const document = parseDocument(documentText, { keepSourceTokens: true });
+  const document = yaml().parseDocument(documentText, { keepSourceTokens: true });
   const edits: Edit[] = [];
   if (templating.namespaceTemplate) edits.push(...namespaceEdits(document, crdName));
   if (templating.keep) edits.push(keepAnnotationEdit(document, documentText, crdName));
@@ -67,13 +71,13 @@ function valuesPath(key: string): string {
   return key;
 }
 
-function scalarAt(document: ReturnType<typeof parseDocument>, path: string[]): Node | undefined {
+function scalarAt(document: ReturnType<typeof Yaml.parseDocument>, path: string[]): Node | undefined {
   const node = document.getIn(path, true) as Node | undefined;
-  return node && isScalar(node) && typeof node.value === 'string' ? node : undefined;
+  return node && yaml().isScalar(node) && typeof node.value === 'string' ? node : undefined;
 }
 
 /** The namespace part of the webhook service and of inject-ca-from (`<namespace>/<certificate>`). */
-function namespaceEdits(document: ReturnType<typeof parseDocument>, crdName: string): Edit[] {
+function namespaceEdits(document: ReturnType<typeof Yaml.parseDocument>, crdName: string): Edit[] {
   const edits: Edit[] = [];
   const service = scalarAt(document, ['spec', 'conversion', 'webhook', 'clientConfig', 'service', 'namespace']);
   if (service?.range) edits.push({ start: service.range[0], end: service.range[1], template: RELEASE_NAMESPACE });
@@ -96,16 +100,16 @@ function namespaceEdits(document: ReturnType<typeof parseDocument>, crdName: str
 }
 
 /** Inserts the keep annotation as the first annotation (or a new annotations map) at the right indentation. */
-function keepAnnotationEdit(document: ReturnType<typeof parseDocument>, text: string, crdName: string): Edit {
+function keepAnnotationEdit(document: ReturnType<typeof Yaml.parseDocument>, text: string, crdName: string): Edit {
   const line = `${KEEP_ANNOTATION}: keep`;
   const annotations = document.getIn(['metadata', 'annotations'], true) as Node | undefined;
-  if (annotations && isMap(annotations) && annotations.items.length > 0 && !annotations.flow) {
+  if (annotations && yaml().isMap(annotations) && annotations.items.length > 0 && !annotations.flow) {
     const firstKey = annotations.items[0].key as Node;
     const start = firstKey.range![0];
     return { start, end: start, template: `${line}\n${' '.repeat(columnOf(text, start))}` };
   }
   const metadata = document.getIn(['metadata'], true) as Node | undefined;
-  if (!metadata || !isMap(metadata) || metadata.flow || metadata.items.length === 0) {
+  if (!metadata || !yaml().isMap(metadata) || metadata.flow || metadata.items.length === 0) {
     throw new UserError(`Cannot add ${KEEP_ANNOTATION} to ${crdName}: its metadata is not a block mapping.`);
   }
   if (annotations) {
