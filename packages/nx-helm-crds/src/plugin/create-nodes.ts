@@ -7,6 +7,7 @@ import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
 import { PluginCache } from 'nx/src/utils/plugin-cache-utils';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pluginCodeFingerprint } from '../core/fs/fingerprints';
 import { UserError } from '../core/shared/errors';
 import type { GraphSources, KustomizationGraph } from '../core/kustomize/graph';
 import { discoverCharts, type ChartWorkspace, type ConfiguredChart } from './chart-discovery';
@@ -18,8 +19,16 @@ import { chartOptionExecutors, targetNames, type ChartOptionExecutors, type NxHe
 
 export const CHART_GLOB = '**/Chart.yaml';
 
-/** Bumped when the shape of a cache entry changes, so an older plugin's cache file is not read. */
-const CACHE_FORMAT = 3;
+let pluginCode: string | undefined;
+
+/**
+ * The cache file of these options and this plugin code: what another version of the plugin (or a rebuild)
+ * inferred is never used.
+ */
+function cacheFile(options: NxHelmCrdsPluginOptions | undefined): string {
+  pluginCode ??= pluginCodeFingerprint(join(__dirname, '..', '..'));
+  return join(workspaceDataDirectory, `nx-helm-crds-${hashObject({ options: options ?? {}, pluginCode })}.json`);
+}
 
 /** A chart's inferred project, and the kustomization graphs it was inferred from (valid while their sources are unchanged). */
 interface CachedProject {
@@ -74,7 +83,7 @@ const yamlDocuments = () => require('../core/yaml/documents') as typeof import('
 
 /**
  * Infers the CRD pipeline for every chart named in the plugin options. Each chart's project is cached in Nx's
- * workspace data directory (one file per plugin options, written when inference ends) under a key of
+ * workspace data directory (one file per plugin options and plugin code, written when inference ends) under a key of
  * everything it was inferred from, and used while the kustomization graphs it read (the files Kustomize
  * reads) are unchanged: the files they parsed, the folders they listed and the paths they looked up.
  */
@@ -83,7 +92,7 @@ export const createNodes: CreateNodes<NxHelmCrdsPluginOptions> = [
   async (chartFiles, options, context) => {
     const schemas = readExecutorSchemas();
     validatePluginOptions(options, schemas, workspaceView(context.workspaceRoot, chartFiles), pluginEntryIndex(context.nxJsonConfiguration.plugins, options));
-    const cache = new InferenceCache(join(workspaceDataDirectory, `nx-helm-crds-${CACHE_FORMAT}-${hashObject(options ?? {})}.json`));
+    const cache = new InferenceCache(cacheFile(options));
     try {
       const optionExecutors = chartOptionExecutors(executorOptionNames(schemas));
       const charts = new Map(discoverCharts(chartFiles, options, optionExecutors, chartWorkspace(context.workspaceRoot, cache)).map((chart) => [chart.chartFile, chart]));
