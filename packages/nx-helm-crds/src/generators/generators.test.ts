@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { readNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeEach, describe, it } from 'node:test';
+import { executorOptionNames, readExecutorSchemas } from '../plugin/executor-schemas';
+import { pluginOptionsSchema } from '../plugin/options-validation';
 import { chartGenerator } from './chart/generator';
 import { initGenerator } from './init/generator';
 
@@ -63,5 +67,20 @@ describe('chart generator', () => {
     await assert.rejects(chartGenerator(tree, { chart: 'charts/kserve', kustomization: 'config' }), /config has no kustomization\.yaml/);
     await assert.rejects(chartGenerator(tree, { chart: 'charts/kserve', kustomization: 'config/crd', placement: 'crds', directory: 'templates/crd' }), /not inside the chart's crds\/ folder/);
     assert.deepEqual(pluginEntries(tree), []);
+  });
+});
+
+describe('chart generator schema', () => {
+  it('offers only chart options, each with the type the executor schema gives it', () => {
+    const generator = JSON.parse(readFileSync(join(__dirname, '..', '..', 'src', 'generators', 'chart', 'schema.json'), 'utf8')) as { properties: Record<string, Record<string, unknown>> };
+    const schemas = readExecutorSchemas();
+    const chart = (pluginOptionsSchema(schemas).properties!.charts.additionalProperties as { properties: Record<string, Record<string, unknown>> }).properties;
+    assert.ok(executorOptionNames(schemas)['kustomize-build'].includes('kustomization'));
+    for (const [key, property] of Object.entries(generator.properties)) {
+      if (key === 'chart' || key === 'skipFormat') continue;
+      assert.ok(chart[key], `generator option ${key} is not a chart option`);
+      const shape = ({ type, enum: values, items }: Record<string, unknown>) => ({ type, enum: values, items });
+      assert.deepEqual(shape(property), shape(chart[key]), key);
+    }
   });
 });

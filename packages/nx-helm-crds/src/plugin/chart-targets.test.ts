@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { chartTargets, generatedFileGlob, type ChartTargetsRequest } from './chart-targets';
-import { DEFAULT_TARGET_NAMES } from './plugin-options';
+import { executorOptionNames, readExecutorSchemas } from './executor-schemas';
+import { DEFAULT_TARGET_NAMES, chartOptionExecutors } from './plugin-options';
 
 const request: ChartTargetsRequest = {
   chart: 'charts/kserve',
@@ -11,6 +12,8 @@ const request: ChartTargetsRequest = {
   kustomizationFiles: ['config/crd/bases/a.yaml', 'config/crd/kustomization.yaml'],
   remoteReferences: [],
   names: DEFAULT_TARGET_NAMES,
+  optionExecutors: chartOptionExecutors(executorOptionNames(readExecutorSchemas())),
+  fingerprintCommand: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint',
   remoteResources: 'fail',
 };
 
@@ -41,7 +44,7 @@ describe('chartTargets', () => {
       '{workspaceRoot}/config/crd/kustomization.yaml',
       { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --kustomize --helm' },
     ]);
-    const pinned = chartTargets({ ...request, kustomize: 'tools/bin/my kubectl', helm: 'tools/helm' })['kustomize-build'];
+    const pinned = chartTargets({ ...request, kustomize: 'tools/bin/my kubectl', helmBinary: 'tools/helm' })['kustomize-build'];
     assert.deepEqual(pinned.inputs?.at(-1), { runtime: "node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --kustomize 'tools/bin/my kubectl' --helm tools/helm" });
     assert.equal(pinned.options.kustomize, 'tools/bin/my kubectl');
   });
@@ -120,7 +123,7 @@ describe('chartTargets', () => {
   it('makes values files and the reference overlay inputs of verify, and passes its options on', () => {
     const verify = chartTargets({
       ...request,
-      helm: 'tools/helm',
+      helmBinary: 'tools/helm',
       referenceOverlayFiles: ['config/default/kustomization.yaml'],
       config: { ...request.config, verify: { values: ['ci/values.yaml'], referenceOverlay: 'config/default', format: 'github' } },
     }).verify;

@@ -3,8 +3,8 @@ import { posix } from 'node:path';
 import { crdDirectory } from '../core/chart/plan';
 import { DEFAULT_FILE_NAME_PATTERN } from '../core/crd/model';
 import { EXECUTORS, defaultOutputPath } from '../constants';
-import { fingerprintCommand } from './fingerprint-command';
-import { chartOptionsFor, type ChartCrdsConfig, type RemoteResourcePolicy, type TargetNames, type UnreadableInputsPolicy } from './plugin-options';
+import { definedOnly, kustomizeBuildOptions } from './chart-discovery';
+import { chartOptionsFor, type ChartCrdsConfig, type ChartOptionExecutors, type RemoteResourcePolicy, type TargetNames, type UnreadableInputsPolicy } from './plugin-options';
 
 export interface ChartTargetsRequest {
   /** Workspace-relative chart directory; also the project root. */
@@ -18,8 +18,12 @@ export interface ChartTargetsRequest {
   /** Remote references found in the kustomization graph. */
   readonly remoteReferences: readonly string[];
   readonly names: TargetNames;
+  /** Which executor each chart option goes to (chartOptionExecutors of the executors' schemas). */
+  readonly optionExecutors: ChartOptionExecutors;
+  /** The command that prints the plugin's and the tools' versions (fingerprintCommandFor). */
+  readonly fingerprintCommand: string;
   readonly kustomize?: string;
-  readonly helm?: string;
+  readonly helmBinary?: string;
   /** Files the reference overlay (verify.referenceOverlay) reads, workspace-relative. */
   readonly referenceOverlayFiles?: readonly string[];
   readonly remoteResources: RemoteResourcePolicy;
@@ -40,9 +44,9 @@ const shellQuote = (value: string): string => (/^[\w./:@=-]+$/.test(value) ? val
  * chart-specific is a file input, which Nx hashes natively. The command reaches the plugin by a path relative
  * to the workspace root, wherever it is installed, so two clones get the same key.
  */
-function toolsFingerprint(kustomize: string | undefined, helm: string | undefined): { runtime: string } {
-  const args = ['--kustomize', ...(kustomize ? [kustomize] : []), '--helm', ...(helm ? [helm] : [])];
-  return { runtime: [fingerprintCommand(), ...args.map(shellQuote)].join(' ') };
+function toolsFingerprint(command: string, kustomize: string | undefined, helmBinary: string | undefined): { runtime: string } {
+  const args = ['--kustomize', ...(kustomize ? [kustomize] : []), '--helm', ...(helmBinary ? [helmBinary] : [])];
+  return { runtime: [command, ...args.map(shellQuote)].join(' ') };
 }
 
 /**
@@ -66,10 +70,10 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
   const unreadableUncached = request.graphProblem !== undefined && request.unreadableInputs === 'uncached';
   const uncached = remoteUncached || unreadableUncached;
   const buildTarget = request.sharedBuildProject ? `${request.sharedBuildProject}:${names.kustomizeBuild}` : undefined;
-  const helmCrdsOptions = definedOnly({ chart, ...chartOptionsFor(config, 'helm-crds'), buildTarget, pipelineTarget: names.crds });
+  const helmCrdsOptions = definedOnly({ chart, ...chartOptionsFor(config, 'helm-crds', request.optionExecutors), buildTarget, pipelineTarget: names.crds });
   const generate = config.generate !== false;
-  const verifyOptions = definedOnly({ ...config.verify, helmBinary: request.helm });
-  const tools = toolsFingerprint(request.kustomize, request.helm);
+  const verifyOptions = definedOnly({ ...config.verify, helmBinary: request.helmBinary });
+  const tools = toolsFingerprint(request.fingerprintCommand, request.kustomize, request.helmBinary);
   const kustomizationFiles = request.kustomizationFiles.map((file) => `{workspaceRoot}/${file}`);
   // Every step is keyed on what determines its result: the files the kustomization reads (which determine
   // Kustomize's output) and the chart as the command found it (which, with that output, determines what
@@ -81,7 +85,7 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
   const kustomizeBuild: Record<string, TargetConfiguration> = {
     [names.kustomizeBuild]: {
       executor: EXECUTORS.kustomizeBuild,
-      options: { ...kustomizeBuildOptions(config, request.kustomize, remoteUncached), ...(unreadableUncached ? { allowUnreadableInputs: true } : {}) },
+      options: { ...kustomizeBuildOptions(config, request.kustomize, remoteUncached, request.optionExecutors), ...(unreadableUncached ? { allowUnreadableInputs: true } : {}) },
       cache: !uncached,
       inputs: [...kustomizationFiles, tools],
       outputs: [`{workspaceRoot}/${defaultOutputPath(projectName, 'kustomize.yaml')}`],
@@ -187,17 +191,4 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
 export function generatedFileGlob(fileName: string): string {
   const wildcards: Record<string, string> = { group: '*.*', name: '*.*.*', plural: '*', kind: '*' };
   return fileName.replace(/\{(\w+)\}/g, (placeholder, key: string) => wildcards[key] ?? placeholder);
-}
-
-/**
- * The kustomize-build options of a chart. Charts whose options are equal (same kustomization, arguments
- * and safety switches) produce the same output, so the plugin gives them one build.
- */
-export function kustomizeBuildOptions(config: ChartCrdsConfig, kustomize: string | undefined, uncached: boolean): Record<string, unknown> {
-  return definedOnly({ ...chartOptionsFor(config, 'kustomize-build'), kustomize, allowRemoteResources: uncached ? true : undefined });
-}
-
-/** Options as Nx shows them: only those set. */
-function definedOnly(options: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }

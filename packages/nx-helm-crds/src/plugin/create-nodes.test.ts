@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
 import { UserError } from '../core/shared/errors';
 import { ALIAS_BOMB } from '../testing/yaml-fixtures';
 import { createNodes } from './create-nodes';
@@ -36,5 +37,38 @@ describe('createNodes', () => {
       async () => infer(['charts/evil/Chart.yaml'], options, { workspaceRoot: root, nxJsonConfiguration: { plugins: [{ plugin: 'nx-helm-crds', options }] } }),
       (error: unknown) => error instanceof UserError && /^charts\/evil\/Chart\.yaml: the chart name "\.\.\/\.\.\/\.github\/workflows" cannot name its nx-helm-crds project/.test(error.message),
     );
+  });
+
+  it('answers from its cache while the files the kustomization reads are unchanged, and infers again when one changes', async () => {
+    write('charts/cached/Chart.yaml', 'apiVersion: v2\nname: cached\nversion: 0.1.0\n');
+    write('cfg/cached/kustomization.yaml', 'resources: [a.yaml]\n');
+    write('cfg/cached/a.yaml', 'kind: CustomResourceDefinition\n');
+    // The plugin installed in the workspace, which its cache keys (runtime inputs) need.
+    mkdirSync(join(root, 'node_modules'), { recursive: true });
+    symlinkSync(join(__dirname, '..', '..'), join(root, 'node_modules', 'nx-helm-crds'), 'dir');
+    const options: NxHelmCrdsPluginOptions = { charts: { 'charts/cached': { kustomization: 'cfg/cached' } }, targetNames: { crds: `crds-${process.pid}` } };
+    const [, infer] = createNodes;
+    const context = { workspaceRoot: root, nxJsonConfiguration: { plugins: [{ plugin: 'nx-helm-crds', options }] } };
+    const build = async () => {
+      const [[, result]] = await infer(['charts/cached/Chart.yaml'], options, context);
+      return result.projects?.['charts/cached']?.targets?.['kustomize-build'];
+    };
+    const cacheFiles = () => new Set(readdirSync(workspaceDataDirectory).filter((name) => name.startsWith('nx-helm-crds-')));
+    const before = cacheFiles();
+    assert.deepEqual((await build())?.inputs?.slice(0, 2), ['{workspaceRoot}/cfg/cached/a.yaml', '{workspaceRoot}/cfg/cached/kustomization.yaml']);
+    const [cacheFile] = [...cacheFiles()].filter((name) => !before.has(name)).map((name) => join(workspaceDataDirectory, name));
+    assert.ok(cacheFile, 'the inference is cached in the workspace data directory');
+    after(() => rmSync(cacheFile, { force: true }));
+    // Mark the cached project: an answer from the cache carries the mark.
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: Record<string, { project?: { projects: Record<string, { targets: Record<string, { metadata: { description: string } }> }> } }> };
+    const [entry] = Object.values(cache.entries).filter((value) => value.project);
+    entry.project!.projects['charts/cached'].targets['kustomize-build'].metadata.description = 'from the cache';
+    writeFileSync(cacheFile, JSON.stringify(cache));
+    assert.equal((await build())?.metadata?.description, 'from the cache');
+    write('cfg/cached/b.yaml', 'kind: CustomResourceDefinition\n');
+    write('cfg/cached/kustomization.yaml', 'resources: [a.yaml, b.yaml]\n');
+    const changed = await build();
+    assert.notEqual(changed?.metadata?.description, 'from the cache');
+    assert.deepEqual(changed?.inputs?.slice(0, 3), ['{workspaceRoot}/cfg/cached/a.yaml', '{workspaceRoot}/cfg/cached/b.yaml', '{workspaceRoot}/cfg/cached/kustomization.yaml']);
   });
 });

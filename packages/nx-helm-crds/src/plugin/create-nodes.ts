@@ -1,35 +1,109 @@
-import { createNodesFromFiles, type CreateNodes, type CreateNodesContext, type CreateNodesResult } from '@nx/devkit';
-import { PluginCache, hashObject, workspaceDataDirectory } from '@nx/devkit/internal';
+import type { CreateNodes, CreateNodesContext, CreateNodesResult } from '@nx/devkit';
+// What @nx/devkit and @nx/devkit/internal re-export, from the Nx modules that define it: Nx's plugin worker
+// has loaded these before it loads a plugin, while loading either barrel costs the worker 0.15-0.4 s.
+import { hashObject } from 'nx/src/hasher/file-hasher';
+import { createNodesFromFiles } from 'nx/src/project-graph/plugins/utils';
+import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
+import { PluginCache } from 'nx/src/utils/plugin-cache-utils';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pluginCodeFingerprint } from '../core/fs/fingerprints';
 import { UserError } from '../core/shared/errors';
-import { graphSourcesFingerprint, readKustomizationGraph, type KustomizationGraph } from '../core/kustomize/graph';
-import { splitYamlDocuments } from '../core/yaml/documents';
-import { chartTargets, kustomizeBuildOptions } from './chart-targets';
-import { pluginEntryIndex, readExecutorSchemas, validatePluginOptions, type WorkspaceView } from './options-validation';
-import { normalizeChartDirectory, targetNames, type ChartCrdsConfig, type NxHelmCrdsPluginOptions } from './plugin-options';
+import type { GraphSources, KustomizationGraph } from '../core/kustomize/graph';
+import { discoverCharts, type ChartWorkspace, type ConfiguredChart } from './chart-discovery';
+import type { ChartTargetsRequest } from './chart-targets';
+import { executorOptionNames, readExecutorSchemas } from './executor-schemas';
+import { fingerprintCommand } from './fingerprint-command';
+import { pluginEntryIndex, validatePluginOptions, type WorkspaceView } from './options-validation';
+import { chartOptionExecutors, targetNames, type ChartOptionExecutors, type NxHelmCrdsPluginOptions } from './plugin-options';
 
 export const CHART_GLOB = '**/Chart.yaml';
 
-/** Bumped when the cached graph's shape changes, so an older plugin's cache file is not read. */
-const GRAPH_CACHE_FORMAT = 2;
+let pluginCode: string | undefined;
 
 /**
- * Infers the CRD pipeline for every chart named in the plugin options. The kustomization graph (which
- * files Kustomize reads) is cached in Nx's workspace data directory and used while everything it was read
- * from is unchanged: the files it parsed, the folders it listed and the paths it looked up. So a large repo
- * re-reads only the kustomizations that changed, and a config that starts naming a new file is re-read.
+ * The cache file of these options and this plugin code: what another version of the plugin (or a rebuild)
+ * inferred is never used.
+ */
+function cacheFile(options: NxHelmCrdsPluginOptions | undefined): string {
+  pluginCode ??= pluginCodeFingerprint(join(__dirname, '..', '..'));
+  return join(workspaceDataDirectory, `nx-helm-crds-${hashObject({ options: options ?? {}, pluginCode })}.json`);
+}
+
+/** A chart's inferred project, and the kustomization graphs it was inferred from (valid while their sources are unchanged). */
+interface CachedProject {
+  readonly graphs: readonly CachedGraph[];
+  readonly project: CreateNodesResult;
+}
+
+interface CachedGraph {
+  readonly kustomization: string;
+  readonly sources: GraphSources;
+  readonly sourcesFingerprint: string;
+}
+
+type CacheEntry = CachedProject | { readonly chartName: unknown };
+
+/** The plugin cache of one inference, written back only when the inference added to it. */
+class InferenceCache {
+  private readonly entries: PluginCache<CacheEntry>;
+  private changed = false;
+  /** Whether a graph is current, per kustomization and fingerprint: charts that share a kustomization check it once. */
+  private readonly current = new Map<string, boolean>();
+
+  constructor(path: string) {
+    this.entries = new PluginCache<CacheEntry>(path);
+  }
+
+  get(key: string): CacheEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, entry: CacheEntry): void {
+    this.entries.set(key, entry);
+    this.changed = true;
+  }
+
+  isCurrent(workspaceRoot: string, graph: CachedGraph): boolean {
+    const key = `${graph.kustomization}\n${graph.sourcesFingerprint}`;
+    let current = this.current.get(key);
+    if (current === undefined) this.current.set(key, (current = kustomizationGraphs().graphSourcesFingerprint(workspaceRoot, graph.sources) === graph.sourcesFingerprint));
+    return current;
+  }
+
+  write(): void {
+    if (this.changed) this.entries.writeToDisk();
+  }
+}
+
+// Loaded only when the cache cannot answer: they bring the YAML readers, minimatch and the chart model.
+const kustomizationGraphs = () => require('../core/kustomize/graph') as typeof import('../core/kustomize/graph');
+const targetInference = () => require('./chart-targets') as typeof import('./chart-targets');
+const yamlDocuments = () => require('../core/yaml/documents') as typeof import('../core/yaml/documents');
+
+/**
+ * Infers the CRD pipeline for every chart named in the plugin options. Each chart's project is cached in Nx's
+ * workspace data directory (one file per plugin options and plugin code, written when inference ends) under a key of
+ * everything it was inferred from, and used while the kustomization graphs it read (the files Kustomize
+ * reads) are unchanged: the files they parsed, the folders they listed and the paths they looked up.
  */
 export const createNodes: CreateNodes<NxHelmCrdsPluginOptions> = [
   CHART_GLOB,
   async (chartFiles, options, context) => {
-    validatePluginOptions(options, readExecutorSchemas(), workspaceView(context.workspaceRoot, chartFiles), pluginEntryIndex(context.nxJsonConfiguration.plugins, options));
-    const cache = new PluginCache<KustomizationGraph>(join(workspaceDataDirectory, `nx-helm-crds-${GRAPH_CACHE_FORMAT}-${hashObject(options ?? {})}.json`));
-    const charts = configuredCharts(chartFiles, options, context.workspaceRoot);
+    const schemas = readExecutorSchemas();
+    validatePluginOptions(options, schemas, workspaceView(context.workspaceRoot, chartFiles), pluginEntryIndex(context.nxJsonConfiguration.plugins, options));
+    const cache = new InferenceCache(cacheFile(options));
     try {
-      return await createNodesFromFiles((chartFile, pluginOptions, nodeContext) => chartProject(charts.get(chartFile), pluginOptions, nodeContext, cache), chartFiles, options, context);
+      const optionExecutors = chartOptionExecutors(executorOptionNames(schemas));
+      const charts = new Map(discoverCharts(chartFiles, options, optionExecutors, chartWorkspace(context.workspaceRoot, cache)).map((chart) => [chart.chartFile, chart]));
+      return await createNodesFromFiles(
+        (chartFile, pluginOptions, nodeContext) => chartProject(charts.get(chartFile), { options: pluginOptions, optionExecutors, context: nodeContext, cache }),
+        chartFiles,
+        options,
+        context,
+      );
     } finally {
-      cache.writeToDisk();
+      cache.write();
     }
   },
 ];
@@ -44,102 +118,90 @@ function workspaceView(workspaceRoot: string, chartFiles: readonly string[]): Wo
   };
 }
 
-interface ConfiguredChart {
-  readonly chart: string;
-  readonly config: ChartCrdsConfig;
-  readonly projectName: string;
-  /** Set when an earlier chart (by path) builds the same kustomization with the same options. */
-  readonly sharedBuildProject?: string;
-}
-
-/**
- * The charts the options name that exist, by Chart.yaml path, with the one build each kustomization gets.
- * A chart whose project.json sets its own kustomize-build target keeps that build to itself.
- */
-function configuredCharts(chartFiles: readonly string[], options: NxHelmCrdsPluginOptions | undefined, workspaceRoot: string): Map<string, ConfiguredChart> {
-  const charts = new Map<string, ConfiguredChart>();
-  const builders = new Map<string, string>();
-  const buildTargetName = targetNames(options).kustomizeBuild;
-  for (const chartFile of [...chartFiles].sort()) {
-    const chart = dirname(chartFile);
-    const config = configFor(options, chart);
-    if (!config) continue;
-    const projectJson = readProjectJson(workspaceRoot, chart);
-    const projectName = typeof projectJson?.name === 'string' ? projectJson.name : chartName(workspaceRoot, chartFile);
-    if (projectJson?.targets?.[buildTargetName] !== undefined) {
-      charts.set(chartFile, { chart, config, projectName });
-      continue;
-    }
-    const build = JSON.stringify(kustomizeBuildOptions({ ...config, kustomization: normalizeChartDirectory(config.kustomization) }, options?.kustomize, false));
-    const builder = builders.get(build);
-    if (builder === undefined) builders.set(build, projectName);
-    charts.set(chartFile, { chart, config, projectName, sharedBuildProject: builder });
-  }
-  return charts;
-}
-
-function configFor(options: NxHelmCrdsPluginOptions | undefined, chart: string): ChartCrdsConfig | undefined {
-  for (const [directory, config] of Object.entries(options?.charts ?? {})) {
-    if (normalizeChartDirectory(directory) === chart) return config;
-  }
-  return undefined;
-}
-
-function chartProject(configured: ConfiguredChart | undefined, options: NxHelmCrdsPluginOptions | undefined, context: CreateNodesContext, cache: PluginCache<KustomizationGraph>): CreateNodesResult {
-  if (!configured) return {};
-  const { chart, config, projectName, sharedBuildProject } = configured;
-  const graph = kustomizationGraphOrFallback(context.workspaceRoot, config.kustomization, cache);
+function chartWorkspace(workspaceRoot: string, cache: InferenceCache): ChartWorkspace {
   return {
+    projectJson: (chart) => readProjectJson(workspaceRoot, chart),
+    chartName: (chartFile) => {
+      const text = readFileSync(join(workspaceRoot, chartFile), 'utf8');
+      const key = `chart-name-${hashObject({ chartFile, text })}`;
+      const cached = cache.get(key);
+      if (cached && 'chartName' in cached) return cached.chartName;
+      const [document] = yamlDocuments().splitYamlDocuments(text, chartFile);
+      const chartName = (document?.value as { name?: unknown } | undefined)?.name;
+      cache.set(key, { chartName });
+      return chartName;
+    },
+  };
+}
+
+interface Inference {
+  readonly options: NxHelmCrdsPluginOptions | undefined;
+  readonly optionExecutors: ChartOptionExecutors;
+  readonly context: CreateNodesContext;
+  readonly cache: InferenceCache;
+}
+
+function chartProject(configured: ConfiguredChart | undefined, { options, optionExecutors, context, cache }: Inference): CreateNodesResult {
+  if (!configured) return {};
+  const { workspaceRoot } = context;
+  const { chart, config, projectName, sharedBuildProject } = configured;
+  const request: Omit<ChartTargetsRequest, 'kustomizationFiles' | 'graphProblem' | 'remoteReferences' | 'referenceOverlayFiles'> = {
+    chart,
+    projectName,
+    config,
+    names: targetNames(options),
+    optionExecutors,
+    fingerprintCommand: fingerprintCommand(workspaceRoot),
+    kustomize: options?.kustomize,
+    helmBinary: options?.helmBinary,
+    remoteResources: options?.remoteResources ?? 'fail',
+    unreadableInputs: options?.unreadableInputs ?? 'fail',
+    sharedBuildProject,
+  };
+  const key = `project-${hashObject(request)}`;
+  const cached = cache.get(key);
+  if (cached && 'project' in cached && cached.graphs.every((graph) => cache.isCurrent(workspaceRoot, graph))) {
+    return cached.project;
+  }
+  const graph = kustomizationGraphOrFallback(workspaceRoot, config.kustomization);
+  const overlay = config.verify?.referenceOverlay ? kustomizationGraphOrFallback(workspaceRoot, config.verify.referenceOverlay) : undefined;
+  const project: CreateNodesResult = {
     projects: {
       [chart]: {
         name: projectName,
         root: chart,
-        targets: chartTargets({
-          chart,
-          projectName,
-          config,
+        targets: targetInference().chartTargets({
+          ...request,
           kustomizationFiles: graph.files,
           graphProblem: graph.problem,
           remoteReferences: graph.remote.map((remote) => remote.reference),
-          names: targetNames(options),
-          kustomize: options?.kustomize,
-          helm: options?.helm,
-          referenceOverlayFiles: config.verify?.referenceOverlay
-            ? kustomizationGraphOrFallback(context.workspaceRoot, config.verify.referenceOverlay, cache).files
-            : undefined,
-          remoteResources: options?.remoteResources ?? 'fail',
-          unreadableInputs: options?.unreadableInputs ?? 'fail',
-          sharedBuildProject,
+          referenceOverlayFiles: overlay?.files,
         }),
       },
     },
   };
+  // A graph that failed is not cached: it is read again on every inference until it is fixed.
+  const graphs = [
+    { kustomization: config.kustomization, read: graph },
+    ...(overlay ? [{ kustomization: config.verify!.referenceOverlay!, read: overlay }] : []),
+  ];
+  if (graphs.every(({ read }) => read.problem === undefined)) {
+    cache.set(key, { graphs: graphs.map(({ kustomization, read }) => ({ kustomization, sources: read.sources!, sourcesFingerprint: read.sourcesFingerprint! })), project });
+  }
+  return project;
 }
 
 /**
  * A broken kustomization must not break the whole project graph (every nx command would fail): its target
  * falls back to every file under the kustomization folder, and the kustomize-build run reports the problem.
  */
-function kustomizationGraphOrFallback(
-  workspaceRoot: string,
-  kustomization: string,
-  cache: PluginCache<KustomizationGraph>,
-): Pick<KustomizationGraph, 'files' | 'remote'> & { problem?: string } {
+function kustomizationGraphOrFallback(workspaceRoot: string, kustomization: string): Pick<KustomizationGraph, 'files' | 'remote'> & Partial<Pick<KustomizationGraph, 'sources' | 'sourcesFingerprint'>> & { problem?: string } {
   try {
-    return kustomizationGraph(workspaceRoot, kustomization, cache);
+    return kustomizationGraphs().readKustomizationGraph(workspaceRoot, kustomization);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return { files: [`${kustomization}/**/*`], remote: [], problem: error.message };
   }
-}
-
-/** A graph that failed is not cached: it is read again on every inference until it is fixed. */
-function kustomizationGraph(workspaceRoot: string, kustomization: string, cache: PluginCache<KustomizationGraph>): KustomizationGraph {
-  const cached = cache.get(kustomization);
-  if (cached && cached.sourcesFingerprint === graphSourcesFingerprint(workspaceRoot, cached.sources)) return cached;
-  const graph = readKustomizationGraph(workspaceRoot, kustomization);
-  cache.set(kustomization, graph);
-  return graph;
 }
 
 /**
@@ -155,20 +217,3 @@ function readProjectJson(workspaceRoot: string, chart: string): { name?: unknown
     return undefined;
   }
 }
-
-function chartName(workspaceRoot: string, chartFile: string): string {
-  const [document] = splitYamlDocuments(readFileSync(join(workspaceRoot, chartFile), 'utf8'), chartFile);
-  const name = (document?.value as { name?: unknown } | undefined)?.name;
-  if (typeof name !== 'string' || name === '') return dirname(chartFile).replace(/\//g, '-');
-  // The project name names the folder of the chart's reports (dist/nx-helm-crds/<project>/) and helm's release.
-  if (!PROJECT_NAME.test(name)) {
-    throw new UserError(
-      `${chartFile}: the chart name ${JSON.stringify(name)} cannot name its nx-helm-crds project (it becomes a folder under dist/nx-helm-crds and ` +
-        'the release name verify renders with). Use letters, digits, ".", "_" and "-" (Helm requires a lowercase name), or give the chart a project.json with a name.',
-    );
-  }
-  return name;
-}
-
-/** One path segment: no "/", no "..", no leading "-" or ".", no control characters. */
-const PROJECT_NAME = /^[A-Za-z0-9_@][A-Za-z0-9_.@-]*$/;

@@ -1,4 +1,3 @@
-import { workspaceRoot } from '@nx/devkit';
 import { existsSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { FINGERPRINT_BIN, PLUGIN_NAME } from '../constants';
@@ -42,10 +41,11 @@ export function fingerprintCommandFor(workspaceRoot: string, packageRoot: string
   return `node ${location}/${FINGERPRINT_BIN} fingerprint`;
 }
 
-let command: string | undefined;
+const commands = new Map<string, string>();
 
-/** fingerprintCommandFor this package in Nx's workspace, once per process (the plugin worker's). */
-export function fingerprintCommand(): string {
-  command ??= fingerprintCommandFor(workspaceRoot, join(__dirname, '..', '..'));
+/** fingerprintCommandFor this package in the workspace, once per process (the plugin worker's). */
+export function fingerprintCommand(workspaceRoot: string): string {
+  let command = commands.get(workspaceRoot);
+  if (command === undefined) commands.set(workspaceRoot, (command = fingerprintCommandFor(workspaceRoot, join(__dirname, '..', '..'))));
   return command;
 }

@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatSchemaPath } from '../core/shared/json-schema';
 import { UserError } from '../core/shared/errors';
-import { pluginEntryIndex, pluginOptionsProblems, pluginOptionsSchema, readExecutorSchemas, validatePluginOptions, type WorkspaceView } from './options-validation';
-import { CHART_OPTION_EXECUTORS, chartOptionsFor } from './plugin-options';
+import { executorOptionNames, readExecutorSchemas } from './executor-schemas';
+import { pluginEntryIndex, pluginOptionsProblems, pluginOptionsSchema, validatePluginOptions, type WorkspaceView } from './options-validation';
+import { chartOptionExecutors, chartOptionsFor } from './plugin-options';
 
 const schemas = readExecutorSchemas();
+const optionExecutors = chartOptionExecutors(executorOptionNames(schemas));
 
 /** A workspace with two charts (and a folder without Chart.yaml). */
 const workspace: WorkspaceView = {
@@ -24,7 +26,7 @@ const problems = (options: unknown) => pluginOptionsProblems(options, schemas, w
 
 describe('plugin options schema', () => {
   it('every chart option is declared by the schema.json of the executor it belongs to', () => {
-    for (const [key, executor] of Object.entries(CHART_OPTION_EXECUTORS)) {
+    for (const [key, executor] of Object.entries(optionExecutors)) {
       if (key === 'verify') continue;
       assert.ok(schemas[executor].properties?.[key], `chart option ${key} has no property in src/executors/${executor}/schema.json`);
     }
@@ -38,15 +40,29 @@ describe('plugin options schema', () => {
     assert.deepEqual(Object.keys((chart.properties.verify as { properties: object }).properties).sort(), ['compatibility', 'format', 'helm', 'ignore', 'namespace', 'referenceOverlay', 'releaseName', 'report', 'requireDependencies', 'set', 'values']);
   });
 
-  it('fails loudly when a chart option loses its schema property', () => {
-    const { placement: _placement, ...rest } = schemas['helm-crds'].properties!;
-    assert.throws(() => pluginOptionsSchema({ ...schemas, 'helm-crds': { ...schemas['helm-crds'], properties: rest } }), /plugin option placement has no property in the helm-crds executor's schema\.json/);
+  it('makes every kustomize-build and helm-crds option a chart option, except those the plugin sets', () => {
+    assert.equal(optionExecutors.timeout, 'kustomize-build');
+    assert.equal(optionExecutors.previousRevision, 'helm-crds');
+    for (const pluginSet of ['outputFile', 'kustomize', 'allowRemoteResources', 'allowUnreadableInputs', 'chart', 'check', 'checkReport', 'pipelineTarget', 'buildTarget']) {
+      assert.equal(optionExecutors[pluginSet], undefined, pluginSet);
+    }
+    assert.deepEqual(problems({ charts: { 'charts/operator': { kustomization: 'config/crd', timeout: 60000, previousRevision: 'origin/main' } } }), []);
+  });
+
+  it('refuses an option name two executors declare, which a chart entry could not tell apart', () => {
+    const names = executorOptionNames(schemas);
+    assert.throws(() => chartOptionExecutors({ ...names, 'helm-crds': [...names['helm-crds'], 'timeout'] }), /option timeout is declared by both the kustomize-build and the helm-crds executor's schema\.json/);
+  });
+
+  it('fails loudly when a plugin-wide option loses its schema property', () => {
+    const { helmBinary: _helmBinary, ...rest } = schemas.verify.properties!;
+    assert.throws(() => pluginOptionsSchema({ ...schemas, verify: { ...schemas.verify, properties: rest } }), /plugin option helmBinary has no property in the verify executor's schema\.json/);
   });
 
   it('passes each chart option to its own executor only', () => {
     const config = { kustomization: 'config/crd', placement: 'templates', keep: true, enableHelm: true, previousRevision: 'origin/main', verify: { format: 'json' } } as const;
-    assert.deepEqual(chartOptionsFor(config, 'kustomize-build'), { kustomization: 'config/crd', enableHelm: true });
-    assert.deepEqual(chartOptionsFor(config, 'helm-crds'), { placement: 'templates', keep: true, previousRevision: 'origin/main' });
+    assert.deepEqual(chartOptionsFor(config, 'kustomize-build', optionExecutors), { kustomization: 'config/crd', enableHelm: true });
+    assert.deepEqual(chartOptionsFor(config, 'helm-crds', optionExecutors), { placement: 'templates', keep: true, previousRevision: 'origin/main' });
   });
 });
 
@@ -58,7 +74,7 @@ describe('pluginOptionsProblems', () => {
         charts: { 'charts/operator': { kustomization: 'config/crd' }, './charts/operator-full/': { kustomization: 'config/crd', placement: 'templates', verify: { format: 'github' } } },
         targetNames: { crds: 'sync-crds' },
         kustomize: 'kustomize',
-        helm: 'helm',
+        helmBinary: 'helm',
         remoteResources: 'uncached',
       }),
       [],
@@ -73,6 +89,11 @@ describe('pluginOptionsProblems', () => {
       'options.kustomise: unknown key; did you mean "kustomize"?',
       'options.remoteResources: "maybe" is not one of "fail", "uncached"',
     ]);
+  });
+
+  it('names the executor option a renamed plugin option became', () => {
+    assert.deepEqual(problems({ helm: 'tools/helm' }), ['options.helm: unknown key; did you mean "helmBinary"?']);
+    assert.deepEqual(problems({ helmBinary: 'tools/helm', kustomize: 'tools/kubectl' }), []);
   });
 
   it('refuses charts as an array, and a chart entry that is a string or empty', () => {

@@ -1,32 +1,21 @@
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join, posix } from 'node:path';
+import { isAbsolute, posix } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { closestMatch } from '../core/shared/closest-match';
 import { UserError } from '../core/shared/errors';
 import { formatSchemaPath, schemaProblems, typeOf, type JsonSchema, type SchemaProblem } from '../core/shared/json-schema';
 import { PLUGIN_NAME } from '../constants';
+import { executorOptionNames, type ExecutorSchemas } from './executor-schemas';
 import {
-  CHART_OPTION_EXECUTORS,
   DEFAULT_TARGET_NAMES,
-  PLUGIN_SET_VERIFY_OPTIONS,
+  PLUGIN_SET_OPTIONS,
+  PLUGIN_WIDE_OPTIONS,
   REMOTE_RESOURCE_POLICIES,
   UNREADABLE_INPUTS_POLICIES,
+  chartOptionExecutors,
   normalizeChartDirectory,
-  type ChartCrdsConfig,
   type OptionExecutor,
   type TargetNames,
 } from './plugin-options';
-
-export type ExecutorSchemas = Readonly<Record<OptionExecutor, JsonSchema>>;
-
-let schemas: ExecutorSchemas | undefined;
-
-/** The executors' schema.json files (shipped in the package), read once per process. */
-export function readExecutorSchemas(): ExecutorSchemas {
-  const read = (executor: OptionExecutor) => JSON.parse(readFileSync(join(__dirname, '..', '..', 'src', 'executors', executor, 'schema.json'), 'utf8')) as JsonSchema;
-  schemas ??= { 'kustomize-build': read('kustomize-build'), 'helm-crds': read('helm-crds'), verify: read('verify') };
-  return schemas;
-}
 
 function schemaProperty(schemas: ExecutorSchemas, executor: OptionExecutor, key: string): JsonSchema {
   const property = schemas[executor].properties?.[key];
@@ -36,30 +25,32 @@ function schemaProperty(schemas: ExecutorSchemas, executor: OptionExecutor, key:
 
 /**
  * The schema of the plugin options, assembled from the executors' schemas: a chart entry takes each option
- * from the executor it belongs to (CHART_OPTION_EXECUTORS), `verify` takes the verify executor's options.
+ * from the executor it belongs to (chartOptionExecutors), `verify` takes the verify executor's options, and
+ * the plugin-wide binaries take the executor options they set.
  */
 export function pluginOptionsSchema(schemas: ExecutorSchemas): JsonSchema {
-  const chartKeys = Object.keys(CHART_OPTION_EXECUTORS) as (keyof ChartCrdsConfig)[];
+  const owners = chartOptionExecutors(executorOptionNames(schemas));
+  const chartKeys = Object.keys(owners);
   const verify = schemas.verify;
   const verifyProperties = Object.fromEntries(
-    Object.entries(verify.properties ?? {}).filter(([key]) => !(PLUGIN_SET_VERIFY_OPTIONS as readonly string[]).includes(key)),
+    Object.entries(verify.properties ?? {}).filter(([key]) => !(PLUGIN_SET_OPTIONS.verify as readonly string[]).includes(key)),
   );
   const chart: JsonSchema = {
     type: 'object',
     additionalProperties: false,
-    required: chartKeys.filter((key) => schemas[CHART_OPTION_EXECUTORS[key]].required?.includes(key)),
+    required: chartKeys.filter((key) => key !== 'verify' && schemas[owners[key]].required?.includes(key)),
     properties: Object.fromEntries(
-      chartKeys.map((key) => [key, key === 'verify' ? { ...verify, properties: verifyProperties } : schemaProperty(schemas, CHART_OPTION_EXECUTORS[key], key)]),
+      chartKeys.map((key) => [key, key === 'verify' ? { ...verify, properties: verifyProperties } : schemaProperty(schemas, owners[key], key)]),
     ),
   };
+  const pluginWide = Object.fromEntries(Object.entries(PLUGIN_WIDE_OPTIONS).map(([key, executor]) => [key, schemaProperty(schemas, executor, key)]));
   return {
     type: 'object',
     additionalProperties: false,
     properties: {
       charts: { type: 'object', additionalProperties: chart },
       targetNames: { type: 'object', additionalProperties: false, properties: Object.fromEntries(Object.keys(DEFAULT_TARGET_NAMES).map((key) => [key, { type: 'string' }])) },
-      kustomize: schemaProperty(schemas, 'kustomize-build', 'kustomize'),
-      helm: schemaProperty(schemas, 'verify', 'helmBinary'),
+      ...pluginWide,
       remoteResources: { type: 'string', enum: REMOTE_RESOURCE_POLICIES },
       unreadableInputs: { type: 'string', enum: UNREADABLE_INPUTS_POLICIES },
     },
@@ -74,9 +65,21 @@ export interface WorkspaceView {
   readonly chartDirectories: readonly string[];
 }
 
+/**
+ * Plugin options renamed to the executor option they set, so that one name means one thing everywhere (the
+ * plugin's `helm` was a binary, verify's `helm` is a render mode): the old name is refused, naming the new.
+ */
+const RENAMED_OPTIONS: Readonly<Record<string, keyof typeof PLUGIN_WIDE_OPTIONS>> = { helm: 'helmBinary' };
+
+function withRenames(problem: SchemaProblem): SchemaProblem {
+  const [key] = problem.path;
+  const renamed = problem.path.length === 1 && typeof key === 'string' && Object.hasOwn(RENAMED_OPTIONS, key) ? RENAMED_OPTIONS[key] : undefined;
+  return renamed === undefined || problem.message !== 'unknown key' ? problem : { ...problem, message: `unknown key; did you mean "${renamed}"?` };
+}
+
 /** Every problem with the plugin options, each at its path inside them. */
 export function pluginOptionsProblems(options: unknown, schemas: ExecutorSchemas, workspace: WorkspaceView): SchemaProblem[] {
-  const problems = schemaProblems(options ?? {}, pluginOptionsSchema(schemas));
+  const problems = schemaProblems(options ?? {}, pluginOptionsSchema(schemas)).map(withRenames);
   if (typeOf(options) !== 'object') return problems;
   const { charts, targetNames } = options as Record<string, unknown>;
   if (typeOf(charts) === 'object') problems.push(...chartDirectoryProblems(Object.keys(charts as object), workspace));

@@ -1,101 +1,71 @@
-import type { Placement } from '../core/chart/plan';
-import type { CompatibilityOptions } from '../core/verify/compatibility/guard';
-
-/** How one chart receives its CRDs: the keys of `charts` in the plugin options are chart directories. */
-export interface ChartCrdsConfig {
-  /** Workspace-relative kustomization directory whose CRDs the chart receives, e.g. `config/crd`. */
-  readonly kustomization: string;
-  readonly placement?: Placement;
-  readonly directory?: string;
-  readonly fileName?: string;
-  readonly include?: readonly string[];
-  readonly exclude?: readonly string[];
-  readonly unmanaged?: readonly string[];
-  /** Accept include globs that match no CRD, and an empty selection (see the helm-crds executor). */
-  readonly allowEmpty?: boolean;
-  /** Extra `kustomize build` arguments. */
-  readonly args?: readonly string[];
-  /** Kustomize safety switches, all off by default (see the kustomize-build executor for each one's risk). */
-  readonly enableHelm?: boolean;
-  readonly enableAlphaPlugins?: boolean;
-  readonly enableExec?: boolean;
-  readonly loadRestrictor?: 'rootOnly' | 'none';
-  /** templates placement: Helm template syntax around the CRDs (see the helm-crds executor). */
-  readonly namespaceTemplate?: boolean;
-  readonly installValue?: string;
-  readonly keep?: boolean;
-  readonly sharedGuard?: boolean;
-  /** The revision the data-loss guard (helm-crds) and the compatibility guard (verify) compare with (default HEAD; in CI e.g. origin/main), or the data-loss guard switched off. */
-  readonly previousRevision?: string;
-  readonly skipDataLossGuard?: boolean;
-  readonly allowCrdRemoval?: boolean;
-  /** false: another tool generates the chart's CRD files; helm-crds writes nothing and verify checks them. */
-  readonly generate?: boolean;
-  /** Options of the verify target (helm rendering, ignore paths, reference overlay, report format). */
-  readonly verify?: ChartVerifyConfig;
-}
+import type { HelmCrdsExecutorSchema } from '../executors/helm-crds/schema';
+import type { KustomizeBuildExecutorSchema } from '../executors/kustomize-build/schema';
+import type { VerifyExecutorSchema } from '../executors/verify/schema';
 
 /** The executors whose options a chart entry sets; their schema.json files declare those options. */
 export type OptionExecutor = 'kustomize-build' | 'helm-crds' | 'verify';
 
-/**
- * Which executor each chart option belongs to: its type and meaning come from that executor's schema.json
- * (the plugin validates against it), and the inferred target of that executor receives it. `satisfies`
- * keeps this in step with ChartCrdsConfig; a unit test keeps it in step with the schemas.
- */
-export const CHART_OPTION_EXECUTORS = {
-  kustomization: 'kustomize-build',
-  args: 'kustomize-build',
-  enableHelm: 'kustomize-build',
-  enableAlphaPlugins: 'kustomize-build',
-  enableExec: 'kustomize-build',
-  loadRestrictor: 'kustomize-build',
-  placement: 'helm-crds',
-  directory: 'helm-crds',
-  fileName: 'helm-crds',
-  include: 'helm-crds',
-  exclude: 'helm-crds',
-  unmanaged: 'helm-crds',
-  allowEmpty: 'helm-crds',
-  namespaceTemplate: 'helm-crds',
-  installValue: 'helm-crds',
-  keep: 'helm-crds',
-  sharedGuard: 'helm-crds',
-  previousRevision: 'helm-crds',
-  skipDataLossGuard: 'helm-crds',
-  allowCrdRemoval: 'helm-crds',
-  generate: 'helm-crds',
-  verify: 'verify',
-} as const satisfies Record<keyof ChartCrdsConfig, OptionExecutor>;
-
-/** verify options the plugin sets itself (helmBinary from the plugin's `helm`), so a chart's `verify` cannot. */
-export const PLUGIN_SET_VERIFY_OPTIONS = ['helmBinary', 'helmCrdsTarget'] as const;
-
-/** The chart options that go to one executor's target, those set only, in a fixed order (charts with equal options share a build). */
-export function chartOptionsFor(config: ChartCrdsConfig, executor: Exclude<OptionExecutor, 'verify'>): Record<string, unknown> {
-  return Object.fromEntries(
-    (Object.keys(CHART_OPTION_EXECUTORS) as (keyof ChartCrdsConfig)[])
-      .filter((key) => CHART_OPTION_EXECUTORS[key] === executor && config[key] !== undefined)
-      .map((key) => [key, config[key]]),
-  );
+interface ExecutorOptions {
+  readonly 'kustomize-build': KustomizeBuildExecutorSchema;
+  readonly 'helm-crds': HelmCrdsExecutorSchema;
+  readonly verify: VerifyExecutorSchema;
 }
 
-export interface ChartVerifyConfig {
-  readonly helm?: 'auto' | 'always' | 'never';
-  readonly namespace?: string;
-  readonly releaseName?: string;
-  /** Workspace-relative values files; they become inputs of the verify target. */
-  readonly values?: readonly string[];
-  readonly set?: readonly string[];
-  readonly ignore?: readonly string[];
-  /** A full overlay (e.g. config/default) whose Service and Certificate the CRDs must point at; its files become inputs. */
-  readonly referenceOverlay?: string;
-  /** Fail when the chart's dependencies are not vendored in charts/, instead of rendering without them. */
-  readonly requireDependencies?: boolean;
-  readonly format?: 'text' | 'json' | 'github';
-  /** Workspace-relative JSON report file (never inside a chart). */
-  readonly report?: string;
-  readonly compatibility?: CompatibilityOptions;
+/**
+ * The executor options a chart entry cannot set, because the plugin sets them: the chart is the entry's key,
+ * the output paths are those the inferred targets declare as outputs, the check run is the `check`
+ * configuration, the binaries and the remote/unreadable policies are plugin-wide, and the target links follow
+ * targetNames. Every other option of the chart's kustomize-build and helm-crds executors is a chart option,
+ * and every other verify option a chart's `verify` option.
+ */
+export const PLUGIN_SET_OPTIONS = {
+  'kustomize-build': ['outputFile', 'kustomize', 'allowRemoteResources', 'allowUnreadableInputs'],
+  'helm-crds': ['chart', 'check', 'checkReport', 'pipelineTarget', 'buildTarget'],
+  verify: ['helmBinary', 'helmCrdsTarget'],
+} as const satisfies { readonly [E in OptionExecutor]: readonly (keyof ExecutorOptions[E])[] };
+
+type ChartOptionsOf<E extends OptionExecutor> = Readonly<Omit<ExecutorOptions[E], (typeof PLUGIN_SET_OPTIONS)[E][number]>>;
+
+/** Options of a chart's verify target (helm rendering, ignore paths, reference overlay, report format). */
+export type ChartVerifyConfig = ChartOptionsOf<'verify'>;
+
+/** How one chart receives its CRDs: the keys of `charts` in the plugin options are chart directories. */
+export type ChartCrdsConfig = ChartOptionsOf<'kustomize-build'> & ChartOptionsOf<'helm-crds'> & { readonly verify?: ChartVerifyConfig };
+
+/** The plugin-wide options, each the executor option of the same name it sets on every chart's target. */
+export const PLUGIN_WIDE_OPTIONS = { kustomize: 'kustomize-build', helmBinary: 'verify' } as const satisfies Record<string, OptionExecutor>;
+
+/** Property names of the executors' schema.json files, by executor (executor-schemas.ts reads them). */
+export type ExecutorOptionNames = Readonly<Record<OptionExecutor, readonly string[]>>;
+
+/** Chart option → the executor it belongs to (chartOptionExecutors). */
+export type ChartOptionExecutors = Readonly<Record<string, OptionExecutor>>;
+
+/**
+ * Which executor each chart option belongs to, from the executors' schemas: every option of kustomize-build
+ * and helm-crds the plugin does not set, and `verify` for the verify executor's. Each name belongs to one
+ * executor, so a chart entry's key means one thing.
+ */
+export function chartOptionExecutors(optionNames: ExecutorOptionNames): ChartOptionExecutors {
+  const owners: Record<string, OptionExecutor> = { verify: 'verify' };
+  for (const executor of ['kustomize-build', 'helm-crds'] as const) {
+    for (const key of optionNames[executor]) {
+      if ((PLUGIN_SET_OPTIONS[executor] as readonly string[]).includes(key)) continue;
+      if (owners[key] !== undefined) throw new Error(`nx-helm-crds: option ${key} is declared by both the ${owners[key]} and the ${executor} executor's schema.json; a chart option must mean one thing`);
+      owners[key] = executor;
+    }
+  }
+  return owners;
+}
+
+/** The chart options that go to one executor's target, those set only, in the schema's order (charts with equal options share a build). */
+export function chartOptionsFor(config: ChartCrdsConfig, executor: Exclude<OptionExecutor, 'verify'>, owners: ChartOptionExecutors): Record<string, unknown> {
+  const values = config as Readonly<Record<string, unknown>>;
+  return Object.fromEntries(
+    Object.keys(owners)
+      .filter((key) => owners[key] === executor && values[key] !== undefined)
+      .map((key) => [key, values[key]]),
+  );
 }
 
 export interface TargetNames {
@@ -114,16 +84,15 @@ export type RemoteResourcePolicy = (typeof REMOTE_RESOURCE_POLICIES)[number];
 export const UNREADABLE_INPUTS_POLICIES = ['fail', 'uncached'] as const;
 export type UnreadableInputsPolicy = (typeof UNREADABLE_INPUTS_POLICIES)[number];
 
-/** Options of the `nx-helm-crds` entry in nx.json `plugins`. */
-export interface NxHelmCrdsPluginOptions {
+/**
+ * Options of the `nx-helm-crds` entry in nx.json `plugins`. The binaries every chart uses keep the names (and
+ * descriptions) of the executor options they set: kustomize-build's `kustomize` and verify's `helmBinary`.
+ */
+export interface NxHelmCrdsPluginOptions extends Readonly<Pick<KustomizeBuildExecutorSchema, 'kustomize'> & Pick<VerifyExecutorSchema, 'helmBinary'>> {
   /** Chart directory (workspace-relative, holding Chart.yaml) → where its CRDs come from. */
   readonly charts?: Readonly<Record<string, ChartCrdsConfig>>;
   /** Override the inferred target names. */
   readonly targetNames?: Partial<TargetNames>;
-  /** The kustomize command for every chart (else $NX_HELM_CRDS_KUSTOMIZE, then PATH). */
-  readonly kustomize?: string;
-  /** The helm command verify renders with (else $NX_HELM_CRDS_HELM, then PATH). */
-  readonly helm?: string;
   /** `fail` (default): refuse remote resources; `uncached`: build them, but never cache the result. */
   readonly remoteResources?: RemoteResourcePolicy;
   /** `fail` (default): a kustomization whose input files cannot be read fails to build; `uncached`: build it, never cached. */

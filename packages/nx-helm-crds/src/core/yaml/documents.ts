@@ -1,5 +1,5 @@
-import { CORE_SCHEMA, load } from 'js-yaml';
-import { parseAllDocuments } from 'yaml';
+import type * as JsYaml from 'js-yaml';
+import type * as Yaml from 'yaml';
 import { UserError } from '../shared/errors';
 
 /**
@@ -12,6 +12,10 @@ import { UserError } from '../shared/errors';
  *   CRDs, about 5x faster cold and 10x warm, which is most of a large chart's task time.
  * - Source positions: parseSourceDocument (source-document.ts), `yaml`'s Document, only to edit text in place.
  */
+
+// Loaded on first use: Nx's plugin worker loads this package to infer targets, which mostly reads no YAML.
+const jsYaml = () => require('js-yaml') as typeof JsYaml;
+const yaml = () => require('yaml') as typeof Yaml;
 
 /** One document of a multi-document YAML stream, with its source text kept byte for byte. */
 export interface YamlDocument {
@@ -80,7 +84,7 @@ function parseText(text: string): unknown {
   if (parsedByText.has(text)) return parsedByText.get(text);
   let value: unknown;
   try {
-    value = load(text, { schema: CORE_SCHEMA });
+    value = jsYaml().load(text, { schema: jsYaml().CORE_SCHEMA });
   } catch {
     return PARSE_FAILED;
   }
@@ -146,7 +150,7 @@ export function splitExactly(stream: string, source: string): YamlDocument[] {
   const documents: YamlDocument[] = [];
   const lines = new LineCounter(stream);
   let isFirst = true;
-  for (const parsed of parseAllDocuments(stream, { prettyErrors: true, uniqueKeys: true })) {
+  for (const parsed of yaml().parseAllDocuments(stream, { prettyErrors: true, uniqueKeys: true })) {
     if (parsed.errors.length > 0) {
       const first = parsed.errors[0];
       throw new YamlSyntaxError(`${source} is not valid YAML: ${first.message.split('\n')[0]}`);

@@ -20,18 +20,10 @@ export async function chartGenerator(tree: Tree, schema: ChartGeneratorSchema): 
   const chart = normalizeChartDirectory(schema.chart);
   const kustomization = normalizeChartDirectory(schema.kustomization);
   validate(tree, chart, kustomization);
-  const config: ChartCrdsConfig = Object.fromEntries(
-    Object.entries({
-      kustomization,
-      placement: schema.placement,
-      directory: schema.directory,
-      fileName: schema.fileName,
-      include: schema.include,
-      exclude: schema.exclude,
-      unmanaged: schema.unmanaged,
-      generate: schema.generate,
-    }).filter(([, value]) => value !== undefined),
-  ) as unknown as ChartCrdsConfig;
+  // Every generator option but the chart (the entry's key) and skipFormat is a chart option of the same name;
+  // those left unset are undefined, which nx.json (JSON) does not keep.
+  const { chart: _chart, skipFormat: _skipFormat, ...chartOptions } = schema;
+  const config: ChartCrdsConfig = { ...chartOptions, kustomization };
   crdDirectory({ placement: config.placement ?? 'crds', directory: config.directory, fileName: '' });
 
   const options = ensurePluginRegistered(tree);

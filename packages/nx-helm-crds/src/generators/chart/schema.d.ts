@@ -1,7 +1,7 @@
-import type { HelmCrdsExecutorSchema } from '../../executors/helm-crds/schema';
+import type { ChartCrdsConfig } from '../../plugin/plugin-options';
 
-export interface ChartGeneratorSchema extends Pick<HelmCrdsExecutorSchema, 'placement' | 'directory' | 'fileName' | 'include' | 'exclude' | 'unmanaged' | 'generate'> {
+/** The chart options the generator asks for; generators.test.ts checks its schema.json declares them as the executors do. */
+export interface ChartGeneratorSchema extends Pick<ChartCrdsConfig, 'kustomization' | 'placement' | 'directory' | 'fileName' | 'include' | 'exclude' | 'unmanaged' | 'generate'> {
   chart: string;
-  kustomization: string;
   skipFormat?: boolean;
 }
