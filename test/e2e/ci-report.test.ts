@@ -97,11 +97,20 @@ describe('the README CI command in GitHub Actions delivers the full report on dr
     assert.doesNotMatch(result.output, /::error/);
   });
 
-  it('helm-crds in check mode records the drift and warns, without failing: verify, next, fails with the report', () => {
+  it('helm-crds in check mode records the drift in its report and warns, without failing or writing: verify, next, fails with the report', () => {
+    const CHECK_REPORT = 'dist/nx-helm-crds/chart/helm-crds-check.json';
+    rmSync(join(workspace.root, CHECK_REPORT), { force: true });
+    const drifted = workspace.read(TRAINED_MODELS);
     const result = workspace.nx(['run', 'chart:helm-crds', '-c', 'check', '--skip-nx-cache']);
     assert.equal(result.status, 0, result.output);
     assert.match(result.output, /would update examples\/operator\/chart\/crds\/serving\.example\.io_trainedmodels\.yaml/);
     assert.match(result.output, /is out of date with examples\/operator\/config\/crd: 1 file\(s\) would change; verify reports every difference and fails/);
+    const check = JSON.parse(workspace.read(CHECK_REPORT));
+    assert.deepEqual({ step: check.step, result: check.result, written: check.written }, { step: 'helm-crds', result: 'drift', written: false });
+    assert.equal(workspace.read(TRAINED_MODELS), drifted, 'check mode writes nothing');
+    const verify = workspace.nx(['run', 'chart:verify', '-c', 'check', '--excludeTaskDependencies', '--skip-nx-cache']);
+    assert.equal(verify.status, 1, verify.output);
+    assert.equal(JSON.parse(workspace.read('dist/nx-helm-crds/chart/verify.json')).result, 'drift');
   });
 
   it('a generated file whose text alone differs is text-drift: it fails, annotated at line 1', () => {

@@ -54,6 +54,9 @@ describe('compatibility guard: each rule class caught, on real git history', () 
   }
 
   const report = () => JSON.parse(workspace.read(REPORT));
+  /** The findings of the verify report: which CRD, which rule, where, how severe (and why accepted). */
+  const findings = () =>
+    (report().compatibility.findings as Array<Record<string, unknown>>).map(({ crd, class: severity, rule, path, accepted }) => ({ crd, class: severity, rule, path, ...(accepted ? { accepted } : {}) }));
 
   before(() => {
     workspace = createWorkspace({ keepGeneratedCrds: true });
@@ -72,6 +75,10 @@ describe('compatibility guard: each rule class caught, on real git history', () 
     assert.match(result.output, /✖ servingruntimes\.serving\.example\.io: breaking\n {4}breaking spec\.scope: scope changed from Namespaced to Cluster/);
     assert.match(result.output, /^::error file=examples\/operator\/chart\/crds\/serving\.example\.io_servingruntimes\.yaml,line=\d+,title=CRD breaking change%3A servingruntimes/m);
     assert.match(result.output, /matches Kustomize, but the change would break custom resources stored by the chart at HEAD~1 \(compatibility findings above\)/);
+    assert.deepEqual(findings(), [{ crd: 'servingruntimes.serving.example.io', class: 'breaking', rule: 'scope-changed', path: 'spec.scope' }]);
+    assert.deepEqual(annotations(result.output), [
+      { level: 'error', file: 'examples/operator/chart/crds/serving.example.io_servingruntimes.yaml', crd: 'servingruntimes.serving.example.io', path: 'spec.scope' },
+    ]);
     const json = report();
     assert.equal(json.result, 'invalid');
     assert.equal(json.compatibility.result, 'incompatible');
@@ -82,6 +89,8 @@ describe('compatibility guard: each rule class caught, on real git history', () 
     const result = commitAndRun('v1beta1 no longer served', { [TRAINED_MODELS]: replaceOnce('    served: true\n    storage: false\n', '    served: false\n    storage: false\n') });
     assert.notEqual(result.status, 0, result.output);
     assert.match(result.output, /breaking spec\.versions\[name=v1beta1\]\.served: version v1beta1 is no longer served/);
+    assert.deepEqual(findings(), [{ crd: 'trainedmodels.serving.example.io', class: 'breaking', rule: 'version-unserved', path: 'spec.versions[name=v1beta1].served' }]);
+    assert.deepEqual(annotations(result.output).map(({ level, path }) => ({ level, path })), [{ level: 'error', path: 'spec.versions[name=v1beta1].served' }]);
   });
 
   it('schema: a lowered bound and a removed property are breaking; the annotation points at the changed line', () => {
@@ -91,6 +100,10 @@ describe('compatibility guard: each rule class caught, on real git history', () 
     assert.notEqual(result.status, 0, result.output);
     assert.match(result.output, new RegExp(`breaking ${escape(V1ALPHA1_SPEC)}\\.properties\\.inferenceService\\.maxLength: maxLength lowered from 63 to 30`));
     assert.match(result.output, new RegExp(`breaking ${escape(V1BETA1_SPEC)}\\.properties\\.model\\.properties\\.modelFormat\\.properties\\.version: property version was removed`));
+    assert.deepEqual(findings(), [
+      { crd: 'trainedmodels.serving.example.io', class: 'breaking', rule: 'bound-tightened', path: `${V1ALPHA1_SPEC}.properties.inferenceService.maxLength` },
+      { crd: 'trainedmodels.serving.example.io', class: 'breaking', rule: 'property-removed', path: `${V1BETA1_SPEC}.properties.model.properties.modelFormat.properties.version` },
+    ]);
     const line = Number(/^::error file=examples\/operator\/chart\/crds\/serving\.example\.io_trainedmodels\.yaml,line=(\d+),[^\n]*maxLength/m.exec(result.output)?.[1]);
     assert.equal(workspace.read(CHART_TRAINED_MODELS).split('\n')[line - 1], '                maxLength: 30');
   });
@@ -99,6 +112,7 @@ describe('compatibility guard: each rule class caught, on real git history', () 
     const result = commitAndRun('no conversion webhook', { [`${EXAMPLE}/config/crd/kustomization.yaml`]: replaceOnce('- path: patches/webhook_in_trainedmodels.yaml\n', '') });
     assert.notEqual(result.status, 0, result.output);
     assert.match(result.output, /breaking spec\.conversion\.strategy: the conversion strategy changed from Webhook to None while v1alpha1, v1beta1 are served/);
+    assert.deepEqual(findings(), [{ crd: 'trainedmodels.serving.example.io', class: 'breaking', rule: 'conversion-webhook-removed', path: 'spec.conversion.strategy' }]);
   });
 
   const newRule = replaceOnce(
@@ -110,10 +124,14 @@ describe('compatibility guard: each rule class caught, on real git history', () 
     const passing = commitAndRun('a CEL rule', { [TRAINED_MODELS]: newRule });
     assert.equal(passing.status, 0, passing.output);
     assert.match(passing.output, /⚠ trainedmodels\.serving\.example\.io: warning\n {4}warning spec\.versions\[name=v1alpha1\][^\n]*x-kubernetes-validations\[0\]: new validation rule [^\n]*ratcheting/);
-    assert.match(passing.output, /^::warning file=/m);
+    const celFinding = { crd: 'trainedmodels.serving.example.io', class: 'warning', rule: 'validation-rule-added', path: `${V1ALPHA1_SPEC}.x-kubernetes-validations[0]` };
+    assert.deepEqual(findings(), [celFinding]);
+    assert.deepEqual(annotations(passing.output).map(({ level, path }) => ({ level, path })), [{ level: 'warning', path: celFinding.path }]);
     const failing = commitAndRun('a CEL rule, strict', { [TRAINED_MODELS]: newRule }, { verify: { compatibility: { failOnWarnings: true } } });
     assert.notEqual(failing.status, 0, failing.output);
     assert.match(failing.output, /compatibility: 0 breaking, 1 warning \(failOnWarnings\)/);
+    assert.deepEqual(findings(), [celFinding]);
+    assert.deepEqual(annotations(failing.output).map(({ level, path }) => ({ level, path })), [{ level: 'error', path: celFinding.path }], 'failOnWarnings makes the warning an error');
   });
 
   it('additive: a new optional property and a new enum value pass as compatible', () => {
@@ -125,6 +143,9 @@ describe('compatibility guard: each rule class caught, on real git history', () 
     assert.match(result.output, /✔ trainedmodels\.serving\.example\.io: compatible \(\d+ compatible changes\)/);
     assert.match(result.output, /compatibility: 0 breaking, 0 warnings, 0 accepted, \d+ compatible changes/);
     assert.equal(report().compatibility.result, 'compatible');
+    assert.deepEqual(findings(), []);
+    const changes = (report().compatibility.compatibleChanges as Array<{ crd: string; path: string }>).map(({ crd, path }) => `${crd} ${path}`);
+    assert.ok(changes.includes(`trainedmodels.serving.example.io ${V1ALPHA1_SPEC}.properties.paused`), changes.join('\n'));
   });
 
   it('allow-listed: an accepted breaking change passes and prints its reason', () => {
@@ -135,6 +156,9 @@ describe('compatibility guard: each rule class caught, on real git history', () 
     assert.equal(result.status, 0, result.output);
     assert.match(result.output, new RegExp(`accepted breaking ${escape(V1ALPHA1_SPEC)}[^\\n]*maxLength[^\\n]*\\n {8}reason: ${reason}`));
     assert.match(result.output, /^::notice file=[^\n]*accepted: no InferenceService name/m);
+    const path = `${V1ALPHA1_SPEC}.properties.inferenceService.maxLength`;
+    assert.deepEqual(findings(), [{ crd: 'trainedmodels.serving.example.io', class: 'breaking', rule: 'bound-tightened', path, accepted: reason }]);
+    assert.deepEqual(annotations(result.output).map(({ level, path }) => ({ level, path })), [{ level: 'notice', path }]);
   });
 
   it('is keyed on the chart at previousRevision: moving HEAD alone re-runs verify, with the new baseline', () => {
@@ -159,9 +183,19 @@ describe('compatibility guard: each rule class caught, on real git history', () 
     configure({ previousRevision: 'no-such-revision' });
     const result = workspace.nx(['run', 'chart:verify']);
     assert.notEqual(result.status, 0, result.output);
-    assert.match(result.output, /no-such-revision/);
+    assert.match(result.output, /previousRevision "no-such-revision" does not exist in this git repository/);
   });
 });
+
+/** The GitHub annotations of a run's findings: level, the chart file, the CRD (from the title) and the finding's path. */
+function annotations(output: string): Array<{ level: string; file: string; crd: string; path: string }> {
+  return [...output.matchAll(/^::(error|warning|notice) file=([^,]*)(?:,line=\d+)?,title=CRD (?:accepted )?\w+ change%3A ([^:]+)::([^:\s]+): /gm)].map(([, level, file, crd, path]) => ({
+    level,
+    file,
+    crd,
+    path,
+  }));
+}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

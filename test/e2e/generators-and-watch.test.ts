@@ -6,6 +6,8 @@ import { CHART_CRDS, EXAMPLE, createWorkspace, nxEnv, type TestWorkspace } from 
 
 const TRAINED_MODELS = `${CHART_CRDS}/serving.example.io_trainedmodels.yaml`;
 const TRAINED_MODELS_BASE = `${EXAMPLE}/config/crd/bases/serving.example.io_trainedmodels.yaml`;
+const IN_SYNC = /\[crds-watch\] chart:crds is in sync/;
+const WATCHING = /\[crds-watch\] watching 8 files of examples\/operator\/config\/crd/;
 
 describe('adopting the plugin with the generators', () => {
   let workspace: TestWorkspace;
@@ -85,28 +87,34 @@ describe('crds-watch keeps the chart in sync while editing', () => {
     });
     const output = watchOutput(child);
 
-    let position = await output.waitFor(/\[crds-watch\] chart:crds is in sync/, 0, 90_000);
-    position = await output.waitFor(/\[crds-watch\] watching 8 files of examples\/operator\/config\/crd/, position, 10_000);
+    // Each run ends with its result, then the watch re-reads the kustomization and watches again: an edit is only
+    // seen once "watching" is printed, so every step waits for that line before it edits.
+    const settled = async (result: RegExp, from: number, timeoutMs: number) => output.waitFor(WATCHING, await output.waitFor(result, from, timeoutMs), 10_000);
+    let position = await settled(IN_SYNC, 0, 90_000);
     const initial = workspace.read(TRAINED_MODELS);
 
     const source = workspace.read(TRAINED_MODELS_BASE);
     workspace.write(TRAINED_MODELS_BASE, source.replace(/(\n\s+description:) TrainedModel is/, '$1 TrainedModel (watched) is'));
     position = await output.waitFor(/updated examples\/operator\/chart\/crds\/serving\.example\.io_trainedmodels\.yaml/, position, 60_000);
-    position = await output.waitFor(/\[crds-watch\] chart:crds is in sync/, position, 30_000);
+    position = await settled(IN_SYNC, position, 30_000);
     assert.match(workspace.read(TRAINED_MODELS), /TrainedModel \(watched\) is/);
     assert.notEqual(workspace.read(TRAINED_MODELS), initial);
 
     workspace.write(TRAINED_MODELS_BASE, `${source}\n  broken: [unclosed\n`);
-    position = await output.waitFor(/\[crds-watch\] chart:crds failed \(exit \d+\); waiting for the next change/, position, 60_000);
+    position = await settled(/\[crds-watch\] chart:crds failed \(exit \d+\); waiting for the next change/, position, 60_000);
     assert.match(workspace.read(TRAINED_MODELS), /TrainedModel \(watched\) is/, 'a failed run leaves the chart as it was');
 
     workspace.write(TRAINED_MODELS_BASE, source);
-    position = await output.waitFor(/\[crds-watch\] chart:crds is in sync/, position, 60_000);
+    position = await settled(IN_SYNC, position, 60_000);
     assert.equal(workspace.read(TRAINED_MODELS), initial);
 
-    const runsBefore = output.text().match(/\[crds-watch\] running chart:crds/g)?.length;
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    assert.equal(output.text().match(/\[crds-watch\] running chart:crds/g)?.length, runsBefore, 'writing the chart must not trigger another run');
+    // The runs that wrote the chart (the edit and the restore) would have started another run at once, had the watch
+    // seen its own output (an event during a run makes the loop run again). One more save of the source, unchanged,
+    // gives a last run to wait for; then every run must be one the test caused: start, edit, broken, restore, save.
+    workspace.write(TRAINED_MODELS_BASE, source);
+    await settled(IN_SYNC, position, 60_000);
+    const runs = output.text().match(/\[crds-watch\] running chart:crds/g)?.length;
+    assert.equal(runs, 5, `writing the chart must not trigger another run:\n${output.text()}`);
 
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');

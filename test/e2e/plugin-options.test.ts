@@ -76,9 +76,13 @@ describe('invalid plugin options stop Nx with the nx.json path of each problem',
 
   it('valid options (renamed targets included) still infer the project', () => {
     usePluginOptions(workspace, { charts: { [CHART]: { kustomization: KUSTOMIZATION } }, targetNames: { crds: 'sync-crds' } });
-    const result = workspace.nx(['show', 'projects']);
+    // The chart is a project without the plugin too (its project.json): what the plugin adds are the targets.
+    const result = workspace.nx(['show', 'project', 'chart', '--json']);
     assert.equal(result.status, 0, result.output);
-    assert.match(result.output, /^chart$/m);
+    const { targets } = JSON.parse(result.output.slice(result.output.indexOf('{')));
+    assert.deepEqual(targets['sync-crds']?.dependsOn, ['verify'], result.output);
+    assert.equal(targets['crds-watch']?.options?.target, 'sync-crds');
+    assert.equal(targets.crds, undefined, 'the renamed target replaces crds');
   });
 });
 

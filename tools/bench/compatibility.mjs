@@ -2,7 +2,7 @@
 /**
  * What the compatibility guard adds to verify, side by side in one run.
  *
- *   node tools/bench/compatibility.mjs [--runs 5] [--out tools/bench/results-compatibility.json (default)]
+ *   node tools/bench/compatibility.mjs [--runs 5] [--out tools/bench/results/compatibility.json (default)] [--no-summary]
  *
  * Generates the 1-chart benchmark workload (tools/bench/generate-workload.mjs, seed 1: ~2.3 MB of kustomize
  * output, 5 CRDs), commits it with its generated chart in a git repository, then runs
@@ -14,7 +14,8 @@
  * Reports, per state, the median wall time of the command with and without the guard and their ratio, and the
  * guard's own time (its entry on verify's `timing:` line, git processes included) as a share of verify without
  * it: on a busy machine two wall times differ by more noise than the guard costs, its own time does not. verify runs without helm,
- * as in run.mjs, so the figures are ours and kustomize's output parsing, not helm's rendering.
+ * as in run.mjs, so the figures are ours and kustomize's output parsing, not helm's rendering. The rows go to --out
+ * (ignored by git) and, unless --no-summary, to the `compatibility` section of tools/bench/summary.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -22,11 +23,12 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { REPO_ROOT, generateWorkload } from './generate-workload.mjs';
+import { machineSummary, rawResultsFile, updateSummary } from './summary.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const runs = Number(option('--runs', '5'));
-const out = option('--out', join(REPO_ROOT, 'tools/bench/results-compatibility.json'));
+const out = option('--out', undefined) ?? rawResultsFile('compatibility');
 const kubectl = process.env.NX_HELM_CRDS_KUSTOMIZE ?? join(REPO_ROOT, '.tools/bin/kubectl');
 const env = { ...process.env, CI: 'true', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0', NX_HELM_CRDS_KUSTOMIZE: kubectl, NX_HELM_CRDS_HELM: '/nonexistent/helm' };
 delete env.NX_SKIP_NX_CACHE;
@@ -110,7 +112,14 @@ try {
   const regenerate = nx('run', `${chart.project}:helm-crds`);
   if (regenerate.status !== 0) throw new Error(`helm-crds failed:\n${regenerate.stdout}\n${regenerate.stderr}`);
   results.push(measure('all-changed'));
-  writeFileSync(out, `${JSON.stringify({ command: `node tools/bench/compatibility.mjs ${args.join(' ')}`.trim(), date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, kustomizeOutputMb: Number(outputMb.toFixed(2)), runs, results }, null, 2)}\n`);
+  const command = `node tools/bench/compatibility.mjs ${args.join(' ')}`.trim();
+  const date = new Date().toISOString();
+  const kustomizeOutputMb = Number(outputMb.toFixed(2));
+  writeFileSync(out, `${JSON.stringify({ command, date, node: process.version, cpus: os.cpus().length, kustomizeOutputMb, runs, results }, null, 2)}\n`);
+  console.log(`results: ${out}`);
+  if (!args.includes('--no-summary')) {
+    console.log(`summary: ${updateSummary('compatibility', { date, command, machine: machineSummary(), kustomizeOutputMb, runs, results })}`);
+  }
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

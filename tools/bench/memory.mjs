@@ -2,24 +2,26 @@
 /**
  * Peak memory of each task's process against the size of the kustomize output it reads.
  *
- *   node tools/bench/memory.mjs [--sizes 1,2,4] [--out tools/bench/results-memory.json (default)]
+ *   node tools/bench/memory.mjs [--sizes 1,2,4] [--out tools/bench/results/memory.json (default)] [--no-summary]
  *
  * Generates the 6-chart benchmark workload (tools/bench/generate-workload.mjs, seed 1: 4 operators of ~2.5 MB
  * of CRDs each), adds one kustomization per size n that includes the first n operators (so ~2.5 MB, ~5 MB,
  * ~10 MB of output) and one chart taking all CRDs of each, then runs `nx run-many -t crds` on those charts
  * (cold, one task per process, as Nx runs them by default). Every task prints its process's peak RSS on its
- * `timing:` line; this script relates it to the output size and fits MB of RSS per MB of YAML.
+ * `timing:` line; this script relates it to the output size and fits MB of RSS per MB of YAML. The points and fits go
+ * to --out (ignored by git) and, unless --no-summary, to the `memory` section of tools/bench/summary.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, generateWorkload } from './generate-workload.mjs';
+import { machineSummary, rawResultsFile, updateSummary } from './summary.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const sizes = option('--sizes', '1,2,4').split(',').map(Number);
-const out = option('--out', join(REPO_ROOT, 'tools/bench/results-memory.json'));
+const out = option('--out', undefined) ?? rawResultsFile('memory');
 const kubectl = process.env.NX_HELM_CRDS_KUSTOMIZE ?? join(REPO_ROOT, '.tools/bin/kubectl');
 
 const root = mkdtempSync(join(os.tmpdir(), 'nx-helm-crds-memory-'));
@@ -69,7 +71,16 @@ try {
   for (const [target, fit] of Object.entries(fits)) {
     console.log(`  ${target.padEnd(16)} ${fit.points.map((point) => `${point.outputMb} MB -> ${point.peakRssMb} MB`).join(', ')}; +${fit.mbPerMbOfYaml} MB per MB of YAML`);
   }
-  writeFileSync(out, `${JSON.stringify({ command: `node tools/bench/memory.mjs ${args.join(' ')}`.trim(), date: new Date().toISOString(), node: process.version, fits }, null, 2)}\n`);
+  const command = `node tools/bench/memory.mjs ${args.join(' ')}`.trim();
+  const date = new Date().toISOString();
+  writeFileSync(out, `${JSON.stringify({ command, date, node: process.version, fits }, null, 2)}\n`);
+  console.log(`results: ${out}`);
+  if (!args.includes('--no-summary')) {
+    const perTarget = Object.fromEntries(
+      Object.entries(fits).map(([target, fit]) => [target, { mbPerMbOfYaml: fit.mbPerMbOfYaml, outputMbToPeakRssMb: fit.points.map((point) => [point.outputMb, point.peakRssMb]) }]),
+    );
+    console.log(`summary: ${updateSummary('memory', { date, command, machine: machineSummary(), fits: perTarget })}`);
+  }
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

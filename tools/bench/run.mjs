@@ -2,11 +2,12 @@
 /**
  * nx-helm-crds benchmark: the plugin against the usual per-CRD shell/Makefile recipe, side by side, in one run.
  *
- *   node tools/bench/run.mjs [--charts 1,3,10] [--runs 5] [--seed 1] [--out tools/bench/results.json]
- *                            [--no-example] [--live-plugin] [--keep] [--quiet-wait 20] [--helm]
+ *   node tools/bench/run.mjs [--charts 1,3,10] [--runs 5] [--seed 1] [--out tools/bench/results/run-charts-1-3-10.json]
+ *                            [--no-example] [--live-plugin] [--keep] [--quiet-wait 20] [--helm] [--no-summary]
  *                            [--scenarios baseline,floor,cold,cold-batch,warm,warm-daemon,incremental]
  *   node tools/bench/run.mjs --smoke        # CI: smallest workload, each scenario once, checks only (< 60 s)
- *   node tools/bench/run.mjs --report tools/bench/results.json   # print the tables of an earlier run again
+ *   node tools/bench/run.mjs --report tools/bench/results/run-charts-1-3-10.json [--update-summary]
+ *                                           # print the tables of an earlier run again (and put it in the summary)
  *
  * Build the plugin first (`npx tsc -b`). Needs the pinned kubectl (.tools/bin/kubectl, `node tools/fetch-binaries.mjs`)
  * or $NX_HELM_CRDS_KUSTOMIZE.
@@ -48,7 +49,10 @@
  * By default the workspaces get a private snapshot of the compiled plugin (node_modules overlay whose entries
  * link to the repo's, except nx-helm-crds, which is copied at start), so a concurrent rebuild of the plugin
  * cannot change the code under measurement half-way; --live-plugin links the repo's node_modules instead.
- * Results (machine facts, sizes, every run) go to --out as JSON; the table and ratios are printed.
+ * Results (machine facts, sizes, every run) go to --out as JSON (default tools/bench/results/, ignored by git); the
+ * table and ratios are printed. A full run whose checks all pass also updates its workloads' rows in the committed
+ * tools/bench/summary.json (medians, ratios, date, machine), which the README quotes; --smoke and --no-summary
+ * do not, so CI leaves the git tree as it was.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -59,6 +63,7 @@ import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXAMPLE_CHART, REPO_ROOT, crdLayout, generateWorkload, repoWiring, writeManifest, writeWorkspaceShell } from './generate-workload.mjs';
+import { machineSummary, rawResultsFile, updateSummary } from './summary.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
@@ -81,7 +86,7 @@ const CLOCK_TICKS = (() => {
 // ---------------------------------------------------------------------------------------------- arguments
 
 function parseArgs(argv) {
-  const args = { helm: false, report: undefined, quietWait: 20, charts: [1, 3, 10], runs: 5, seed: 1, out: undefined, example: true, livePlugin: false, keep: false, smoke: false, scenarios: SCENARIOS };
+  const args = { helm: false, report: undefined, quietWait: 20, charts: [1, 3, 10], runs: 5, seed: 1, out: undefined, example: true, livePlugin: false, keep: false, smoke: false, summary: true, updateSummary: false, scenarios: SCENARIOS };
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index];
     const value = () => {
@@ -101,6 +106,8 @@ function parseArgs(argv) {
     else if (flag === '--live-plugin') args.livePlugin = true;
     else if (flag === '--keep') args.keep = true;
     else if (flag === '--smoke') args.smoke = true;
+    else if (flag === '--no-summary') args.summary = false;
+    else if (flag === '--update-summary') args.updateSummary = true;
     else if (flag === '--help' || flag === '-h') {
       console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0].replace(/^#!.*\n\/\*\*\n/, '').replace(/^ \* ?/gm, ''));
       process.exit(0);
@@ -115,8 +122,10 @@ function parseArgs(argv) {
     args.example = false;
     args.scenarios = SCENARIOS;
     args.quietWait = 0;
+    args.summary = false;
   }
-  args.out = resolve(args.out ?? (args.smoke ? join(os.tmpdir(), 'nx-helm-crds-bench-smoke.json') : join(BENCH_DIR, 'results.json')));
+  const name = args.smoke ? 'run-smoke' : `run-charts-${args.charts.join('-')}${args.example ? '-example' : ''}`;
+  args.out = resolve(args.out ?? rawResultsFile(name));
   return args;
 }
 
@@ -854,8 +863,39 @@ function printTable(results, smoke) {
 
 // ------------------------------------------------------------------------------------------------- main
 
+/** The rows of summary.json for the workloads of one report: what the README's table and ratios quote. */
+function summaryRows(report) {
+  const rows = {};
+  for (const workload of report.workloads) {
+    const checks = report.checks.filter((check) => check.workload === workload.name);
+    const medianSeconds = Object.fromEntries(
+      Object.entries(workload.scenarios)
+        .filter(([, scenario]) => scenario.stats.wallMs)
+        .map(([name, scenario]) => [name, Number((scenario.stats.wallMs.median / 1000).toFixed(2))]),
+    );
+    rows[workload.name] = {
+      date: report.machine.date,
+      command: report.command,
+      machine: machineSummary(report.machine),
+      runs: report.options.runs,
+      warmups: report.options.warmups,
+      workload: {
+        charts: workload.sizes.charts,
+        chartCrds: workload.sizes.chartCrds,
+        kustomizations: workload.sizes.kustomizations,
+        kustomizeMbDistinct: Number((workload.sizes.kustomizeBytesDistinct / 1e6).toFixed(1)),
+      },
+      medianSeconds,
+      ratios: Object.fromEntries(Object.entries(workload.ratios).filter(([, value]) => value !== undefined)),
+      ownPerKustomize: workload.ownProcessing?.ownPerKustomize,
+      checks: `${checks.filter((check) => check.ok).length}/${checks.length} ok`,
+    };
+  }
+  return rows;
+}
+
 /** Prints the tables of a results file again (statistics and ratios recomputed from its runs). */
-function reprint(file) {
+function reprint(file, { updateSummary: summarize }) {
   const report = JSON.parse(readFileSync(file, 'utf8'));
   const m = report.machine;
   console.log(`${report.command} (${m.date}): ${m.cores} cores, node ${m.node}, nx ${m.nx}, kustomize ${m.kustomize}, ${m.plugin}`);
@@ -867,11 +907,14 @@ function reprint(file) {
     workload.ownProcessing = ownProcessing(workload.scenarios.cold, workload.sizes);
   }
   printTable(report.workloads, report.smoke);
+  if (!summarize) return;
+  if (report.smoke || report.checks.some((check) => !check.ok)) throw new Error(`${file}: a smoke run, or one with failed checks, does not go in the summary.`);
+  console.log(`\nsummary: ${updateSummary('run', summaryRows(report))}`);
 }
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  if (options.report) return reprint(options.report);
+  if (options.report) return reprint(options.report, options);
   if (options.helm) {
     if (!existsSync(PINNED_HELM)) throw new Error(`--helm: no helm at ${PINNED_HELM}; run \`node tools/fetch-binaries.mjs\`.`);
     helmOverride = PINNED_HELM;
@@ -933,6 +976,7 @@ async function main() {
     writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nchecks: ${checks.list.length - checks.failed.length}/${checks.list.length} ok; results: ${options.out}; took ${report.durationSeconds} s` +
       (options.keep ? `; workspaces kept in ${scratch}` : ''));
+    if (options.summary && checks.failed.length === 0) console.log(`summary: ${updateSummary('run', summaryRows(report))}`);
     if (checks.failed.length > 0) {
       for (const failed of checks.failed) console.error(`FAILED ${failed.workload}: ${failed.name}: ${failed.detail ?? ''}`);
       process.exitCode = 1;

@@ -170,10 +170,14 @@ describe('chartTargets', () => {
     assert.equal(targets['helm-crds'].options.pipelineTarget, 'sync-crds', 'headers and advice name the target users run');
   });
 
-  it('describes every target for nx show project', () => {
-    for (const [name, target] of Object.entries(chartTargets(request))) {
-      assert.match(String(target.metadata?.description), /\w+ .*/, name);
-    }
+  it('describes every target for nx show project: each its own, naming the kustomization, the chart and the target it runs', () => {
+    const targets = chartTargets({ ...request, names: { ...DEFAULT_TARGET_NAMES, crds: 'sync-crds' } });
+    const described = Object.entries(targets).map(([name, target]) => [name, String(target.metadata?.description ?? '')] as const);
+    for (const [name, description] of described) assert.ok(description.includes('config/crd'), `${name}: ${description}`);
+    for (const name of ['helm-crds', 'verify', 'sync-crds']) assert.ok(targets[name].metadata?.description?.includes('charts/kserve'), name);
+    assert.equal(new Set(described.map(([, description]) => description)).size, described.length, 'no two targets described alike');
+    assert.ok(targets['kustomize-build'].metadata?.description?.includes(' 2 files '), 'the number of files the build is keyed on');
+    assert.ok(targets['crds-watch'].metadata?.description?.includes('sync-crds'), 'the target the watch re-runs');
   });
 
   it('generate: false: helm-crds writes nothing and restores nothing; verify and crds keep their inputs', () => {

@@ -1,7 +1,9 @@
 /**
  * Fault-injection subject (not shipped): run as `node interrupted-writer.js <chart>`, it turns the chart from
  * OLD_CHART into NEW_CHART with the real transactional writer, so a test can kill it at any point. It prints
- * `ready` just before the write starts and `done <ms>` after it.
+ * `ready` just before the write starts and `done <ms>` after it. With `--linger` it then stays alive (up to 10 s,
+ * then exits with code 3) so that a signal sent late still finds it running: the test can then require that
+ * every signalled run ended by that signal.
  */
 import { writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,5 +39,8 @@ if (require.main === module) {
   const chart = process.argv[2];
   writeSync(1, 'ready\n');
   const start = process.hrtime.bigint();
-  void writeNewChart(chart).then(() => writeSync(1, `done ${Number(process.hrtime.bigint() - start) / 1e6}\n`));
+  void writeNewChart(chart).then(() => {
+    writeSync(1, `done ${Number(process.hrtime.bigint() - start) / 1e6}\n`);
+    if (process.argv.includes('--linger')) setTimeout(() => process.exit(3), 10_000);
+  });
 }

@@ -59,12 +59,18 @@ interface Round {
   readonly midTransaction: boolean;
   readonly finished: boolean;
   readonly milliseconds?: number;
+  /** How the writer process ended: its exit code, or the signal that ended it. */
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
 }
 
-/** Runs the writer on the chart and sends `signal` `delay(duration)` ms after it says it is ready. */
-function runWriter(chart: string, signal: NodeJS.Signals | undefined, delay: number): Promise<Round> {
+/**
+ * Runs the writer on the chart and sends `signal` `delay` ms after it says it is ready. With `linger` the writer
+ * stays alive after its write, so the signal always reaches a running process.
+ */
+function runWriter(chart: string, signal: NodeJS.Signals | undefined, delay: number, linger = false): Promise<Round> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRITER, chart], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [WRITER, chart, ...(linger ? ['--linger'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       const before = output;
@@ -72,11 +78,21 @@ function runWriter(chart: string, signal: NodeJS.Signals | undefined, delay: num
       if (signal && !before.includes('ready') && output.includes('ready')) setTimeout(() => child.kill(signal), delay);
     });
     child.on('error', reject);
-    child.on('close', () => {
+    child.on('close', (exitCode, exitSignal) => {
       const done = /done ([\d.]+)/.exec(output);
-      resolve({ midTransaction: existsSync(join(chart, JOURNAL_FILE)), finished: done !== null, milliseconds: done ? Number(done[1]) : undefined });
+      resolve({ midTransaction: existsSync(join(chart, JOURNAL_FILE)), finished: done !== null, milliseconds: done ? Number(done[1]) : undefined, exitCode, signal: exitSignal });
     });
   });
+}
+
+/** An undisturbed run: it must finish, exit 0 and leave the new chart, or the delays derived from it mean nothing. */
+async function calibrate(chart: string): Promise<number> {
+  resetChart(chart, OLD_CHART);
+  const run = await runWriter(chart, undefined, 0);
+  assert.deepEqual({ finished: run.finished, exitCode: run.exitCode, signal: run.signal }, { finished: true, exitCode: 0, signal: null });
+  assert.ok(run.milliseconds! > 0, `the writer reported ${run.milliseconds} ms`);
+  assert.equal(state(chart), 'new');
+  return run.milliseconds!;
 }
 
 describe('interrupted chart writes (fault injection with the real writer, 300 renames and 50 removals)', () => {
@@ -87,16 +103,15 @@ describe('interrupted chart writes (fault injection with the real writer, 300 re
   afterEach(() => rmSync(join(chart, '..'), { recursive: true, force: true }));
 
   it('a write killed (SIGKILL) at 32 random points always ends all-old or all-new after recovery, with nothing left behind', async () => {
-    resetChart(chart, OLD_CHART);
-    const calibration = await runWriter(chart, undefined, 0);
-    assert.equal(state(chart), 'new');
-    const duration = calibration.milliseconds!;
+    const duration = await calibrate(chart);
     const next = random(20261130);
     const outcomes = { old: 0, new: 0, midTransaction: 0 };
     for (let round = 0; round < 32; round++) {
       resetChart(chart, OLD_CHART);
       const delay = Math.floor(next() * duration * 1.3);
       const result = await runWriter(chart, 'SIGKILL', delay);
+      // Delays reach past the write's usual length: a writer the kill missed must have finished cleanly.
+      if (result.signal !== 'SIGKILL') assert.deepEqual({ exitCode: result.exitCode, finished: result.finished }, { exitCode: 0, finished: true }, `round ${round} (delay ${delay} ms)`);
       if (result.midTransaction) outcomes.midTransaction++;
       const recovered = recoverInterruptedWrite(chart);
       if (result.midTransaction) assert.equal(recovered?.interrupted, 'finished', `round ${round} (delay ${delay} ms)`);
@@ -108,16 +123,20 @@ describe('interrupted chart writes (fault injection with the real writer, 300 re
     assert.ok(outcomes.midTransaction > 0, `no kill landed while files were being renamed (${JSON.stringify(outcomes)}, write takes ${duration} ms)`);
   });
 
-  it('SIGINT or SIGTERM during the write lets it finish (or never start): all-old or all-new with nothing left behind, before any recovery', async () => {
-    resetChart(chart, OLD_CHART);
-    const duration = (await runWriter(chart, undefined, 0)).milliseconds!;
+  it('SIGINT or SIGTERM during the write lets it finish (or never start), then ends the writer by that signal: all-old or all-new with nothing left behind, before any recovery', async () => {
+    const duration = await calibrate(chart);
     const next = random(7);
+    const outcomes = { old: 0, new: 0 };
     for (let round = 0; round < 20; round++) {
       resetChart(chart, OLD_CHART);
       const delay = Math.floor(next() * duration);
-      await runWriter(chart, round % 2 === 0 ? 'SIGINT' : 'SIGTERM', delay);
-      state(chart);
+      const sent = round % 2 === 0 ? 'SIGINT' : 'SIGTERM';
+      const result = await runWriter(chart, sent, delay, true);
+      // Died by the signal (re-raised after the write), not an exit: its parent must see the interruption.
+      assert.deepEqual({ signal: result.signal, exitCode: result.exitCode }, { signal: sent, exitCode: null }, `round ${round} (${sent} after ${delay} ms)`);
+      outcomes[state(chart)]++;
     }
+    assert.ok(outcomes.new > 0, `no signal arrived once the write had begun (${JSON.stringify(outcomes)}, write takes ${duration} ms)`);
   });
 });
 

@@ -8,7 +8,21 @@ export interface ProgressReporter {
   readonly print: (line: string) => void;
   readonly firstAfterMs: number;
   readonly everyMs: number;
+  /** The clock and timers to use; the system's unless a test passes a clock it advances itself. */
+  readonly timers?: ProgressTimers;
 }
+
+export interface ProgressTimers {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const SYSTEM_TIMERS: ProgressTimers = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 /** Environment variable that sets the first delay in ms (the period is twice that); tests use a short one. */
 export const PROGRESS_ENV = 'NX_HELM_CRDS_PROGRESS_MS';
@@ -24,15 +38,16 @@ export function progressReporter(print: (line: string) => void, env: NodeJS.Proc
 /** Awaits `work`, printing `<what> still running (N s)` while it takes longer than the reporter's delay. */
 export async function withProgress<T>(what: string, work: Promise<T>, reporter: ProgressReporter | undefined): Promise<T> {
   if (!reporter) return work;
-  const started = Date.now();
-  const tell = () => reporter.print(`${what} still running (${Math.round((Date.now() - started) / 1000)} s)`);
-  let timer: NodeJS.Timeout | undefined = setTimeout(function tick() {
+  const timers = reporter.timers ?? SYSTEM_TIMERS;
+  const started = timers.now();
+  const tell = () => reporter.print(`${what} still running (${Math.round((timers.now() - started) / 1000)} s)`);
+  let timer = timers.setTimeout(function tick() {
     tell();
-    timer = setTimeout(tick, reporter.everyMs);
+    timer = timers.setTimeout(tick, reporter.everyMs);
   }, reporter.firstAfterMs);
   try {
     return await work;
   } finally {
-    clearTimeout(timer);
+    timers.clearTimeout(timer);
   }
 }
