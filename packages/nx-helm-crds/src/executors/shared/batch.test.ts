@@ -47,17 +47,20 @@ describe('batchOf', () => {
   it('runs at most `concurrency` tasks at once and reports each as it finishes', async () => {
     let running = 0;
     let most = 0;
-    const run: TaskRun<{ ms: number }> = async (options) => {
+    // a finishes only when the test says so (after d), so the order is decided by the batch, not by timers.
+    let finishA!: () => void;
+    const aDone = new Promise<void>((resolve) => (finishA = resolve));
+    const run: TaskRun<{ last?: boolean }> = async (options, taskContext) => {
       running++;
       most = Math.max(most, running);
-      await new Promise((resolve) => setTimeout(resolve, options.ms));
+      if (taskContext.projectName === 'a') await aDone;
+      else await Promise.resolve();
       running--;
+      if (options.last) finishA();
       return true;
     };
     const ids = ['a:t', 'b:t', 'c:t', 'd:t'];
-    // a outlasts b, c and d run one after another beside it by a wide margin, so the order holds on a busy machine.
-    const inputs = { 'a:t': { ms: 400 }, 'b:t': { ms: 10 }, 'c:t': { ms: 10 }, 'd:t': { ms: 10 } };
-    const results = await collect(batchOf(run, 2)(taskGraph(ids), inputs, {}, context));
+    const results = await collect(batchOf(run, 2)(taskGraph(ids), { 'a:t': {}, 'b:t': {}, 'c:t': {}, 'd:t': { last: true } }, {}, context));
     assert.equal(most, 2);
     assert.deepEqual(results.map((result) => result.task), ['b:t', 'c:t', 'd:t', 'a:t']);
   });
