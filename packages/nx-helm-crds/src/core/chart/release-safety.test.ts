@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { crdYaml } from '../../testing/crd-fixtures';
+import { inTempFolder } from '../../testing/temp-folder';
 import { guardDataLoss, releasedCrds, upgradeFindings } from './release-safety';
 
 const widgets = crdYaml('widgets', 'example.io');
@@ -48,21 +45,6 @@ describe('upgradeFindings', () => {
     assert.match(finding.message, /moves from crds\/ \(at v1\.2\.0\) to templates\/: existing installs must adopt it.*meta\.helm\.sh\/release-name/);
   });
 });
-
-/** Runs `test` in a fresh temp folder (not yet a git repository), removed afterwards. */
-async function inTempFolder(test: (repo: { root: string; write(path: string, text: string): void; git(...args: string[]): void }) => unknown): Promise<void> {
-  const root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-git-'));
-  const write = (path: string, text: string) => {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  };
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: root, stdio: 'ignore' });
-  try {
-    await test({ root, write, git });
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-}
 
 describe('guardDataLoss', () => {
   it('says why it did not compare: skipped on request, or outside a repository', () =>

@@ -43,15 +43,9 @@ export interface ReportContext {
 
 export type ReportResult = 'in-sync' | 'drift' | 'text-drift' | 'invalid';
 
-export interface JsonReport {
+/** The report: the context it was written in, the verdict, and every CRD's comparison. */
+export interface JsonReport extends ReportContext {
   readonly schemaVersion: number;
-  readonly step: ReportContext['step'];
-  readonly chart: string;
-  readonly kustomization: string;
-  readonly generated: boolean;
-  readonly written: boolean;
-  readonly rendered: boolean;
-  readonly missingDependencies: readonly string[];
   /**
    * `in-sync`: nothing to fix; `drift`: the chart does not install what Kustomize renders; `text-drift`: it does,
    * but generated files differ in text from what helm-crds writes; `invalid`: a sanity error, or an otherwise
@@ -59,16 +53,12 @@ export interface JsonReport {
    */
   readonly result: ReportResult;
   readonly summary: Readonly<Record<CrdStatus, number>>;
-  readonly ignoredPaths: readonly string[];
   readonly crds: readonly {
     readonly name: string;
     readonly status: CrdStatus;
     readonly files: readonly string[];
     readonly differences: readonly { readonly path: string; readonly kind: Difference['kind']; readonly expected?: unknown; readonly actual?: unknown }[];
   }[];
-  readonly files: readonly FileChange[];
-  readonly findings: readonly SanityFinding[];
-  readonly compatibility?: CompatibilityJson;
 }
 
 /** The plan's file changes; a write is text-only when the comparison found its CRD's data in sync. */
