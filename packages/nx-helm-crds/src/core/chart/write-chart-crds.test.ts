@@ -9,7 +9,7 @@ import { readKustomizeOutput } from '../kustomize/output';
 import { ignoredPaths, verifyChartCrds } from '../verify/verification';
 import { readChartFiles } from './files';
 import { renderGeneratedFile } from './generated-file';
-import { writeChartCrds, type WriteChartCrdsRequest, type WrittenChartCrds } from './write-chart-crds';
+import { chartUpdateLines, writeChartCrds, type WriteChartCrdsRequest, type WrittenChartCrds } from './write-chart-crds';
 
 const SOURCE = { kustomization: 'config/crd', regenerate: 'nx run demo:crds' };
 const WIDGETS = crdYaml('widgets', 'example.io');
@@ -97,5 +97,20 @@ describe('writeChartCrds', () => {
     rmSync(join(root, 'dist/kustomize.yaml'));
     assert.deepEqual(await writeChartCrds(request({ generate: false })), { outcome: 'not-generated' });
     assert.deepEqual(chartFiles(), ['example.io_widgets.yaml']);
+  });
+});
+
+describe('chartUpdateLines', () => {
+  it('prints a chart file name that holds line breaks on one line, so it cannot start a GitHub workflow command', () => {
+    const hostile = 'crds/x\n::error title=forged::pwned.yaml';
+    const result = {
+      outcome: 'written',
+      plan: { writes: [], unchanged: [], prunes: [{ path: hostile, crds: ['widgets.example.io'] }], providedElsewhere: [{ crd: 'gadgets.example.io', path: hostile }] },
+      findings: [],
+      leftAlone: [],
+    } as unknown as WrittenChartCrds;
+    const lines = chartUpdateLines(result, 'charts/demo', 'nx run demo:crds');
+    assert.ok(lines.every((line) => !line.includes('\n')), lines.join('|'));
+    assert.ok(lines.some((line) => line.includes('charts/demo/crds/x\\u000a::error')), lines.join('|'));
   });
 });

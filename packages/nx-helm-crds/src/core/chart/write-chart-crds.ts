@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { writeFileAtomically } from '../fs/atomic-files';
 import { requireRealPathInWorkspace, resolveInWorkspace } from '../paths/workspace-paths';
 import { isUnmanaged } from '../crd/selection';
+import { printable } from '../shared/printable';
 import { shownDifferences, WRITE_LOG_DIFFERENCES, type Difference } from '../verify/diff';
 import { fileChanges, toJsonReport, type JsonReport } from '../verify/reports';
 import { ignoredPaths, verifyChartCrds, type KnownDifferences } from '../verify/verification';
@@ -129,7 +130,8 @@ export function chartUpdateLines(result: WrittenChartCrds, chart: string, regene
   const { plan } = result;
   const dryRun = result.outcome === 'planned';
   const verbs = dryRun ? DRY_RUN_VERBS : VERBS;
-  const show = (path: string) => posix.join(chart, path);
+  // Chart file names are untrusted: one with a newline could start a line GitHub reads as a workflow command.
+  const show = (path: string) => printable(posix.join(chart, path));
   const lines: string[] = [];
   for (const write of plan.writes) {
     const moved = write.previousKustomization === undefined ? '' : `; it was generated from the kustomization ${write.previousKustomization}, which no helm-crds target uses any more`;

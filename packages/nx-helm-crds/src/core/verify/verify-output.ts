@@ -1,4 +1,5 @@
 /** verify's result as the task log shows it: pure, so the executor only prints the lines at their level. */
+import { printable } from '../shared/printable';
 import { compatibilityAnnotations, formatCompatibility } from './compatibility/report';
 import { toGithubAnnotations } from './reports';
 import { formatVerificationReport } from './verification';
@@ -38,10 +39,10 @@ export function verifyLogLines(result: VerifiedChart, format: VerifyFormat): Log
     lines.push({ level, text: formatVerificationReport(result.verification) });
     for (const file of result.files) {
       const change = file.change === 'remove' ? 'would remove' : `would ${file.change}`;
-      lines.push({ level, text: `  ${change} ${report.chart}/${file.path}${file.textOnly ? ' (same data, different text: comments, formatting or the header)' : ''}` });
+      lines.push({ level, text: `  ${change} ${printable(`${report.chart}/${file.path}`)}${file.textOnly ? ' (same data, different text: comments, formatting or the header)' : ''}` });
     }
     for (const finding of result.findings) {
-      lines.push({ level: finding.level === 'error' ? 'error' : 'warn', text: `${finding.level}: ${finding.crd}${finding.path ? ` ${finding.path}` : ''}: ${finding.message}` });
+      lines.push({ level: finding.level === 'error' ? 'error' : 'warn', text: `${finding.level}: ${printable(finding.crd)}${finding.path ? ` ${printable(finding.path)}` : ''}: ${finding.message}` });
     }
     if (result.ignoredPaths.length > 0) info(`ignored paths: ${result.ignoredPaths.join(', ')}`);
     if (format === 'github') toGithubAnnotations(report, result.chartText).forEach(info);
