@@ -17,7 +17,7 @@ import { fingerprintCommand } from './fingerprint-command';
 import { pluginEntryIndex, validatePluginOptions, type WorkspaceView } from './options-validation';
 import { chartOptionExecutors, targetNames, type ChartOptionExecutors, type NxHelmCrdsPluginOptions } from './plugin-options';
 
-export const CHART_GLOB = '**/Chart.yaml';
+const CHART_GLOB = '**/Chart.yaml';
 
 let pluginCode: string | undefined;
 

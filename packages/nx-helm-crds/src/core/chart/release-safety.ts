@@ -69,7 +69,7 @@ export function upgradeFindings(before: readonly ReleasedCrd[], after: readonly 
 }
 
 /** The chart's files (as the task read them) as they will be once the plan is applied, for comparing with a committed revision. */
-export function filesAfterPlan(chartFiles: readonly ChartFile[], plan: ChartPlan): { path: string; text: string }[] {
+function filesAfterPlan(chartFiles: readonly ChartFile[], plan: ChartPlan): { path: string; text: string }[] {
   const files = new Map(chartFiles.flatMap((file) => (file.text === undefined ? [] : [[file.path, file.text] as const])));
   for (const write of plan.writes) files.set(write.path, write.content);
   for (const prune of plan.prunes) files.delete(prune.path);

@@ -362,7 +362,7 @@ function describeOwner(owner: LockOwner | undefined | 'gone'): string {
  * and then acts as if it had never been there (re-raising the signal when no one else listens). It stays
  * installed: removing it right after `work` could drop a signal that arrived during it.
  */
-export function deferSignals<T>(work: () => T): T {
+function deferSignals<T>(work: () => T): T {
   if (!signalsDeferred) {
     signalsDeferred = true;
     for (const name of DEFERRED_SIGNALS) process.on(name, reraise);

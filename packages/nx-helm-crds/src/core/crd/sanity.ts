@@ -15,9 +15,9 @@ export interface SanityFinding {
 /** kubectl apply (client-side) stores the object in an annotation, and all annotations must fit in 256 KiB. */
 export const CLIENT_SIDE_APPLY_LIMIT = 262_144;
 /** etcd's default request limit is 1.5 MiB; a CRD near it fails to be stored at all. */
-export const ETCD_REQUEST_LIMIT = 1_572_864;
+const ETCD_REQUEST_LIMIT = 1_572_864;
 /** Helm keeps a release (its templates/ manifests included) in one Secret, at most 1 MiB. */
-export const HELM_RELEASE_SECRET_LIMIT = 1_048_576;
+const HELM_RELEASE_SECRET_LIMIT = 1_048_576;
 
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;

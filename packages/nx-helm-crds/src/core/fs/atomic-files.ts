@@ -24,7 +24,7 @@ export interface FileContent {
 }
 
 /** Staged files are hidden and carry this marker, so no glob picks them up and strays are recognisable. */
-export const STAGING_MARKER = '.nx-helm-crds-staging-';
+const STAGING_MARKER = '.nx-helm-crds-staging-';
 
 /** Whether a file name is one of our staging files (left behind only if the process was killed mid-write). */
 export function isStagingFile(name: string): boolean {

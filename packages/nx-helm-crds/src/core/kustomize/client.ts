@@ -31,7 +31,7 @@ export interface KustomizeBuildRequest extends KustomizeSafety {
 }
 
 /** `kubectl kustomize` embeds Kustomize but lacks some of the standalone binary's flags (`--enable-exec`). */
-export function isKubectlKustomize(kustomize: ToolCommand): boolean {
+function isKubectlKustomize(kustomize: ToolCommand): boolean {
   return kustomize.args[0] === 'kustomize';
 }
 

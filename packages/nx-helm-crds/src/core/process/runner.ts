@@ -34,8 +34,8 @@ export interface ProcessResult<Output = string> {
   readonly exitCode: number;
 }
 
-export const DEFAULT_MAX_OUTPUT = 512 * 1024 * 1024;
-export const DEFAULT_KILL_GRACE = 5_000;
+const DEFAULT_MAX_OUTPUT = 512 * 1024 * 1024;
+const DEFAULT_KILL_GRACE = 5_000;
 const STDERR_TAIL_LINES = 40;
 
 export type ProcessFailureReason = 'spawn' | 'timeout' | 'output-cap' | 'signal' | 'exit';

@@ -96,7 +96,7 @@ const KUSTOMIZE: ToolSpec = {
     `$${KUSTOMIZE_ENV} to the path of a kustomize or kubectl binary.`,
 };
 
-export const HELM_ENV = 'NX_HELM_CRDS_HELM';
+const HELM_ENV = 'NX_HELM_CRDS_HELM';
 
 const HELM: ToolSpec = {
   tool: 'helm',

@@ -8,7 +8,7 @@ import { formatDifference, type Difference } from './diff';
 import { printable } from '../shared/printable';
 
 /** Version of the JSON report's shape (schemas/verify-report.schema.json); bumped on any incompatible change. */
-export const REPORT_SCHEMA_VERSION = 2;
+const REPORT_SCHEMA_VERSION = 2;
 
 /** How regenerating changes one chart file: helm-crds' plan, as the report states it. */
 export interface FileChange {
@@ -70,7 +70,7 @@ export function fileChanges(plan: ChartPlan, report: VerificationReport): FileCh
   ];
 }
 
-export function resultOf(report: VerificationReport, context: Pick<ReportContext, 'findings' | 'files' | 'compatibility'>): ReportResult {
+function resultOf(report: VerificationReport, context: Pick<ReportContext, 'findings' | 'files' | 'compatibility'>): ReportResult {
   if (!report.inSync || context.files.some((file) => !file.textOnly)) return 'drift';
   if (context.findings.some((finding) => finding.level === 'error')) return 'invalid';
   if (context.files.length > 0) return 'text-drift';

@@ -49,12 +49,12 @@ export function siblingTargetOptions<T>(context: ExecutorContext, executor: stri
 }
 
 /** Where a kustomize-build target writes its output: what helm-crds and verify read. */
-export function kustomizeOutputFile(options: KustomizeBuildExecutorSchema, projectName: string): string {
+function kustomizeOutputFile(options: KustomizeBuildExecutorSchema, projectName: string): string {
   return options.outputFile ?? defaultOutputPath(projectName, 'kustomize.yaml');
 }
 
 /** How a kustomize-build target runs kustomize (verify builds its reference overlay the same way). */
-export function kustomizeRun(options: KustomizeBuildExecutorSchema): KustomizeRun {
+function kustomizeRun(options: KustomizeBuildExecutorSchema): KustomizeRun {
   return {
     kustomize: options.kustomize,
     args: options.args,
@@ -74,7 +74,7 @@ export function buildKustomizationRequest(options: KustomizeBuildExecutorSchema,
 }
 
 /** The command users run to regenerate the chart (`nx run chart:crds`), not this inner step: it goes into headers and advice. */
-export function regenerateCommand(project: string, options: HelmCrdsExecutorSchema, helmCrdsTarget: string): string {
+function regenerateCommand(project: string, options: HelmCrdsExecutorSchema, helmCrdsTarget: string): string {
   return `nx run ${project}:${options.pipelineTarget ?? helmCrdsTarget}`;
 }
 
