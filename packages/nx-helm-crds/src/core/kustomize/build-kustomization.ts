@@ -2,7 +2,7 @@ import { writeFileAtomically } from '../fs/atomic-files';
 import { resolveOutputPath } from '../paths/output-paths';
 import { displayPath, requireDirectory, resolveInWorkspace } from '../paths/workspace-paths';
 import type { ProgressReporter } from '../process/progress';
-import { resolveKustomize } from '../process/tool-resolution';
+import { resolveKustomize, type ToolCommand } from '../process/tool-resolution';
 import { untimed, type ToolTime } from '../shared/tool-time';
 import { splitYamlDocuments, type YamlDocument } from '../yaml/documents';
 import { kustomizeBuild, safetyFlags, type KustomizeSafety } from './client';
@@ -67,17 +67,7 @@ export async function buildKustomization(request: BuildKustomizationRequest): Pr
     loosened: safetyFlags(request.run.safety, kustomize),
     inputWarning,
   });
-  const rendered = await (request.time ?? untimed).measure('kustomize', () =>
-    kustomizeBuild({
-      kustomize,
-      directory,
-      displayDirectory: kustomization,
-      extraArgs: request.run.args,
-      timeout: request.run.timeout,
-      progress: request.progress,
-      ...request.run.safety,
-    }),
-  );
+  const rendered = await render(kustomize, directory, kustomization, request.run, request.progress, request.time);
   writeFileAtomically(outputPath, rendered);
   return { outputFile: request.outputFile, bytes: Buffer.byteLength(rendered) };
 }
@@ -96,9 +86,13 @@ export async function buildReferenceOverlay(
   const directory = resolveInWorkspace(workspaceRoot, overlay, 'referenceOverlay');
   requireDirectory(directory, 'The reference overlay', 'Set referenceOverlay to a kustomization directory such as config/default.', overlay);
   requireKnownInputs(workspaceRoot, overlay);
-  const kustomize = resolveKustomize({ explicit: run.kustomize, workspaceRoot });
-  const stream = await time.measure('kustomize', () =>
-    kustomizeBuild({ kustomize, directory, displayDirectory: overlay, extraArgs: run.args, timeout: run.timeout, progress, ...run.safety }),
-  );
+  const stream = await render(resolveKustomize({ explicit: run.kustomize, workspaceRoot }), directory, overlay, run, progress, time);
   return { name: overlay, documents: splitYamlDocuments(stream, `kustomize build ${overlay}`) };
+}
+
+/** One `kustomize build` of a checked kustomization, timed as the task's kustomize time. */
+function render(kustomize: ToolCommand, directory: string, kustomization: string, run: KustomizeRun, progress: ProgressReporter | undefined, time: ToolTime = untimed): Promise<string> {
+  return time.measure('kustomize', () =>
+    kustomizeBuild({ kustomize, directory, displayDirectory: kustomization, extraArgs: run.args, timeout: run.timeout, progress, ...run.safety }),
+  );
 }
