@@ -5,58 +5,69 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pluginCodeFingerprint } from '../core/fs/fingerprints';
+import { pluginCodeFingerprint, pluginCodeIdentity } from '../core/fs/fingerprints';
+import { IdentityMemo } from '../core/fs/identity-memo';
 import { kustomizeVersion } from '../core/kustomize/client';
 import { helmVersion } from '../core/helm/client';
 import { resolveHelm, resolveKustomize } from '../core/process/tool-resolution';
+import { rememberedToolVersion } from '../core/process/tool-versions';
 
-const USAGE = `Usage: nx-helm-crds fingerprint [--kustomize [<command>]] [--helm [<command>]]
+const USAGE = `Usage: nx-helm-crds fingerprint [--memo <file>] [--kustomize [<command>]] [--helm [<command>]]
 
 Prints what a cache key needs and file globs cannot express, one line each, for use as an Nx "runtime" input:
   nx-helm-crds <version> <hash of the plugin's code>   always
   kustomize <version>                                   with --kustomize (the same lookup as the executor)
   helm <version> | helm not found                       with --helm (the same lookup as verify)
-Run it from the workspace root, as Nx does.`;
+--memo keeps the versions and the code hash in <file>, under the identity of the files they come from, so the
+next command does not ask the tools again. Run it from the workspace root, as Nx does.`;
 
-async function fingerprint(args: string[]): Promise<string[]> {
+function fingerprint(args: string[]): string[] {
   const packageRoot = join(__dirname, '..', '..');
   const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
-  const lines = [`nx-helm-crds ${version} ${pluginCodeFingerprint(packageRoot)}`];
+  const memoFile = valueOf(args, '--memo');
+  const memo = IdentityMemo.open(memoFile === undefined ? undefined : join(process.cwd(), memoFile));
+  const lines = [`nx-helm-crds ${version} ${memo.get(`code ${pluginCodeIdentity(packageRoot)}`, () => pluginCodeFingerprint(packageRoot))}`];
   for (let index = 0; index < args.length; index++) {
     const flag = args[index];
     const value = args[index + 1]?.startsWith('--') ? undefined : args[index + 1];
     if (value !== undefined) index++;
     if (flag === '--kustomize') {
       const kustomize = resolveKustomize({ explicit: value, workspaceRoot: process.cwd() });
-      lines.push(`kustomize ${kustomizeVersion(kustomize)}`);
+      lines.push(`kustomize ${rememberedToolVersion(memo, kustomize, ['kustomize', 'kubectl'], kustomizeVersion)}`);
     } else if (flag === '--helm') {
-      lines.push(`helm ${helmVersionOrAbsent(value)}`);
-    } else {
+      lines.push(`helm ${helmVersionOrAbsent(memo, value)}`);
+    } else if (flag !== '--memo' || value === undefined) {
       throw new Error(`Unknown argument ${flag}.\n${USAGE}`);
     }
   }
+  memo.save();
   return lines;
 }
 
+function valueOf(args: readonly string[], flag: string): string | undefined {
+  const index = args.indexOf(flag);
+  return index === -1 ? undefined : args[index + 1];
+}
+
 /** verify renders only when helm exists, so "not found" is a cache key of its own rather than an error. */
-function helmVersionOrAbsent(explicit: string | undefined): string {
+function helmVersionOrAbsent(memo: IdentityMemo, explicit: string | undefined): string {
   let helm;
   try {
     helm = resolveHelm({ explicit, workspaceRoot: process.cwd() });
   } catch {
     return 'not found';
   }
-  return helmVersion(helm);
+  return rememberedToolVersion(memo, helm, ['helm'], helmVersion);
 }
 
-async function main(argv: string[]): Promise<number> {
+function main(argv: string[]): number {
   const [command, ...args] = argv;
   if (command !== 'fingerprint') {
     console.log(USAGE);
     return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
   }
   try {
-    console.log((await fingerprint(args)).join('\n'));
+    console.log(fingerprint(args).join('\n'));
     return 0;
   } catch (error) {
     // Printed, not thrown: Nx does not fail a task whose runtime input fails, it hashes what the command
@@ -67,4 +78,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+process.exitCode = main(process.argv.slice(2));

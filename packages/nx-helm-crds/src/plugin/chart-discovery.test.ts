@@ -44,6 +44,24 @@ describe('discoverCharts', () => {
     const charts = discoverCharts(['charts/a/Chart.yaml', 'charts/b/Chart.yaml', 'charts/c/Chart.yaml'], options, optionExecutors, workspace({}, { 'charts/a': { name: 'a', targets: { 'kustomize-build': {} } }, 'charts/b': { name: 'b' }, 'charts/c': { name: 'c' } }));
     assert.deepEqual(charts.map((chart) => [chart.projectName, chart.sharedBuildProject]), [['a', undefined], ['b', undefined], ['c', 'b']]);
   });
+
+  it('groups the charts by the baseline of their compatibility guard, leaving out those with the guard off', () => {
+    const options: NxHelmCrdsPluginOptions = {
+      charts: {
+        'charts/d': { kustomization: 'k' },
+        'charts/a': { kustomization: 'k', previousRevision: 'HEAD' },
+        'charts/b': { kustomization: 'k', previousRevision: 'origin/main' },
+        'charts/c': { kustomization: 'k', verify: { compatibility: { enabled: false } } },
+      },
+    };
+    const charts = discoverCharts(['charts/d/Chart.yaml', 'charts/c/Chart.yaml', 'charts/b/Chart.yaml', 'charts/a/Chart.yaml'], options, optionExecutors, workspace({}));
+    assert.deepEqual(Object.fromEntries(charts.map((chart) => [chart.chart, chart.baselineCharts])), {
+      'charts/a': ['charts/a', 'charts/d'],
+      'charts/b': ['charts/b'],
+      'charts/c': ['charts/a', 'charts/d'],
+      'charts/d': ['charts/a', 'charts/d'],
+    });
+  });
 });
 
 describe('chartProjectName', () => {

@@ -18,6 +18,8 @@ export interface ConfiguredChart {
   readonly projectName: string;
   /** Set when an earlier chart (by path) builds the same kustomization with the same options. */
   readonly sharedBuildProject?: string;
+  /** The charts whose compatibility guard has the same baseline revision as this one's (ChartTargetsRequest). */
+  readonly baselineCharts: readonly string[];
 }
 
 /**
@@ -30,7 +32,7 @@ export function discoverCharts(
   optionExecutors: ChartOptionExecutors,
   workspace: ChartWorkspace,
 ): ConfiguredChart[] {
-  const charts: ConfiguredChart[] = [];
+  const charts: Omit<ConfiguredChart, 'baselineCharts'>[] = [];
   const builders = new Map<string, string>();
   const buildTargetName = targetNames(options).kustomizeBuild;
   for (const chartFile of [...chartFiles].sort()) {
@@ -48,7 +50,13 @@ export function discoverCharts(
     if (builder === undefined) builders.set(build, projectName);
     charts.push({ chartFile, chart, config, projectName, sharedBuildProject: builder });
   }
-  return charts;
+  const baselines = new Map<string, string[]>();
+  for (const { chart, config } of charts) {
+    if (config.verify?.compatibility?.enabled === false) continue;
+    const revision = config.previousRevision ?? 'HEAD';
+    baselines.set(revision, [...(baselines.get(revision) ?? []), chart]);
+  }
+  return charts.map((chart) => ({ ...chart, baselineCharts: baselines.get(chart.config.previousRevision ?? 'HEAD') ?? [] }));
 }
 
 function configFor(options: NxHelmCrdsPluginOptions | undefined, chart: string): ChartCrdsConfig | undefined {

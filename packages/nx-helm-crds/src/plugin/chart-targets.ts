@@ -34,6 +34,11 @@ export interface ChartTargetsRequest {
    * with the same options: each kustomization is built once per run, however many charts take its CRDs.
    */
   readonly sharedBuildProject?: string;
+  /**
+   * Every chart whose compatibility guard compares with the same previousRevision as this one (this one
+   * included), sorted: their committed trees are one key.
+   */
+  readonly baselineCharts: readonly string[];
 }
 
 const shellQuote = (value: string): string => (/^[\w./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
@@ -51,11 +56,14 @@ function toolsFingerprint(command: string, kustomize: string | undefined, helmBi
 
 /**
  * The compatibility guard compares with the chart as committed at previousRevision, which no file input
- * reaches: the git tree of the chart at that revision is (empty outside git or without the revision), so
- * the key changes exactly when the baseline does, and a commit that leaves the chart alone changes nothing.
+ * reaches. The key holds the git trees of the charts at that revision (nothing outside git or without the
+ * revision), so it changes when the baseline does, and a commit that leaves the charts alone changes nothing.
+ * One command lists the trees of every chart with that baseline: Nx runs a runtime input once per command
+ * line, and a process per chart cost 10 ms each on every Nx command. The price is that a commit changing one
+ * chart re-runs verify of the others (kustomize-build and helm-crds stay cached).
  */
-function previousChartTree(chart: string, revision = 'HEAD'): { runtime: string } {
-  return { runtime: `git rev-parse --verify --quiet ${shellQuote(`${revision}:./${chart}`)}` };
+function committedChartTrees(charts: readonly string[], revision = 'HEAD'): { runtime: string } {
+  return { runtime: ['git', 'ls-tree', revision, '--', ...charts].map(shellQuote).join(' ') };
 }
 
 /**
@@ -148,7 +156,7 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
         // It switches the default format to GitHub annotations, which a cache hit replays: a result cached
         // outside GitHub Actions must not stand in for one inside it.
         { env: 'GITHUB_ACTIONS' },
-        ...(config.verify?.compatibility?.enabled === false ? [] : [previousChartTree(chart, config.previousRevision)]),
+        ...(config.verify?.compatibility?.enabled === false ? [] : [committedChartTrees(request.baselineCharts, config.previousRevision)]),
       ],
       outputs: [`{workspaceRoot}/${defaultOutputPath(projectName, `${names.verify}.json`)}`],
       metadata: {

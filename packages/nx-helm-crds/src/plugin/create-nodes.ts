@@ -7,7 +7,7 @@ import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
 import { PluginCache } from 'nx/src/utils/plugin-cache-utils';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pluginCodeFingerprint } from '../core/fs/fingerprints';
+import { pluginCodeIdentity } from '../core/fs/fingerprints';
 import { UserError } from '../core/shared/errors';
 import type { GraphSources, KustomizationGraph } from '../core/kustomize/graph';
 import { discoverCharts, type ChartWorkspace, type ConfiguredChart } from './chart-discovery';
@@ -26,7 +26,7 @@ let pluginCode: string | undefined;
  * inferred is never used.
  */
 function cacheFile(options: NxHelmCrdsPluginOptions | undefined): string {
-  pluginCode ??= pluginCodeFingerprint(join(__dirname, '..', '..'));
+  pluginCode ??= pluginCodeIdentity(join(__dirname, '..', '..'));
   return join(workspaceDataDirectory, `nx-helm-crds-${hashObject({ options: options ?? {}, pluginCode })}.json`);
 }
 
@@ -144,19 +144,20 @@ interface Inference {
 function chartProject(configured: ConfiguredChart | undefined, { options, optionExecutors, context, cache }: Inference): CreateNodesResult {
   if (!configured) return {};
   const { workspaceRoot } = context;
-  const { chart, config, projectName, sharedBuildProject } = configured;
+  const { chart, config, projectName, sharedBuildProject, baselineCharts } = configured;
   const request: Omit<ChartTargetsRequest, 'kustomizationFiles' | 'graphProblem' | 'remoteReferences' | 'referenceOverlayFiles'> = {
     chart,
     projectName,
     config,
     names: targetNames(options),
     optionExecutors,
-    fingerprintCommand: fingerprintCommand(workspaceRoot),
+    fingerprintCommand: fingerprintCommand(workspaceRoot, workspaceDataDirectory),
     kustomize: options?.kustomize,
     helmBinary: options?.helmBinary,
     remoteResources: options?.remoteResources ?? 'fail',
     unreadableInputs: options?.unreadableInputs ?? 'fail',
     sharedBuildProject,
+    baselineCharts,
   };
   const key = `project-${hashObject(request)}`;
   const cached = cache.get(key);

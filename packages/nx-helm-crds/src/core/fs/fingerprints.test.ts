@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import { pluginCodeFingerprint } from './fingerprints';
+import { pluginCodeFingerprint, pluginCodeIdentity } from './fingerprints';
 
 describe('fingerprints', () => {
   const directories: string[] = [];
@@ -25,6 +25,21 @@ describe('fingerprints', () => {
       const base = pluginCodeFingerprint(tree(files));
       assert.equal(pluginCodeFingerprint(tree({ ...files, 'dist/core/a.test.js': 'test\n', 'dist/core/a.d.ts': 'd\n', 'src/index.ts': 'y\n' })), base);
       assert.notEqual(pluginCodeFingerprint(tree({ ...files, 'dist/core/a.js': 'b\n' })), base);
+    });
+  });
+
+  describe('pluginCodeIdentity', () => {
+    it('changes when a compiled file is rewritten, even with the same content, and not for tests or sources', () => {
+      const root = tree({ 'dist/index.js': 'module.exports = 1;\n', 'dist/a.test.js': 't\n', 'src/index.ts': 'x\n' });
+      const before = pluginCodeIdentity(root);
+      writeFileSync(join(root, 'dist/a.test.js'), 'changed\n');
+      writeFileSync(join(root, 'src/index.ts'), 'changed\n');
+      assert.equal(pluginCodeIdentity(root), before);
+      // File times have a clock tick's granularity: rewrite on a later tick, as any real rebuild does.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      rmSync(join(root, 'dist/index.js'));
+      writeFileSync(join(root, 'dist/index.js'), 'module.exports = 1;\n');
+      assert.notEqual(pluginCodeIdentity(root), before);
     });
   });
 });

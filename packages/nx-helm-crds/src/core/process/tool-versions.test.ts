@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { chmodSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { IdentityMemo } from '../fs/identity-memo';
+import { inTempFolder } from '../../testing/temp-folder';
+import { rememberedToolVersion } from './tool-versions';
+import type { ToolCommand } from './tool-resolution';
+
+const ELF = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]);
+
+/** Asks the "tool" for its version: the file's last byte, so a rewrite shows; counts the calls. */
+function versionProbe() {
+  const probed: string[] = [];
+  return {
+    probe: (tool: ToolCommand) => {
+      probed.push(tool.file);
+      return `v${readFileSync(tool.file).at(-1)}`;
+    },
+    probed,
+  };
+}
+
+function executable(path: string, content: Buffer | string): ToolCommand {
+  writeFileSync(path, content);
+  chmodSync(path, 0o755);
+  return { file: path, args: ['kustomize'], origin: 'PATH' };
+}
+
+describe('rememberedToolVersion', () => {
+  it('asks a compiled binary named for the tool once, and again once it is replaced', () =>
+    inTempFolder(({ root }) => {
+      const memo = IdentityMemo.open(join(root, 'memo.json'));
+      const { probe, probed } = versionProbe();
+      const kubectl = executable(join(root, 'kubectl'), Buffer.concat([ELF, Buffer.from([1])]));
+      assert.equal(rememberedToolVersion(memo, kubectl, ['kustomize', 'kubectl'], probe), 'v1');
+      assert.equal(rememberedToolVersion(memo, kubectl, ['kustomize', 'kubectl'], probe), 'v1');
+      assert.equal(probed.length, 1);
+      executable(join(root, 'kubectl'), Buffer.concat([ELF, Buffer.from([1, 2])]));
+      assert.equal(rememberedToolVersion(memo, kubectl, ['kustomize', 'kubectl'], probe), 'v2');
+      assert.equal(probed.length, 2);
+    }));
+
+  it('asks every time a script, or a version manager binary linked under the tool name, since they choose the version elsewhere', () =>
+    inTempFolder(({ root }) => {
+      const memo = IdentityMemo.open(join(root, 'memo.json'));
+      const { probe, probed } = versionProbe();
+      const shim = executable(join(root, 'kubectl'), '#!/bin/sh\nexec real-kubectl "$@"\n');
+      executable(join(root, 'mise'), Buffer.concat([ELF, Buffer.from([3])]));
+      symlinkSync(join(root, 'mise'), join(root, 'helm'));
+      const linked: ToolCommand = { file: join(root, 'helm'), args: [], origin: 'PATH' };
+      for (let run = 0; run < 2; run++) {
+        rememberedToolVersion(memo, shim, ['kustomize', 'kubectl'], probe);
+        rememberedToolVersion(memo, linked, ['helm'], probe);
+      }
+      assert.equal(probed.length, 4);
+    }));
+
+  it('remembers a binary reached through a link by its real file, and never a failed probe', () =>
+    inTempFolder(({ root }) => {
+      const memo = IdentityMemo.open(join(root, 'memo.json'));
+      const real = executable(join(root, 'kustomize-v5.6.0'), Buffer.concat([ELF, Buffer.from([5])]));
+      symlinkSync(real.file, join(root, 'kustomize'));
+      const linked: ToolCommand = { ...real, file: join(root, 'kustomize') };
+      assert.throws(() => rememberedToolVersion(memo, linked, ['kustomize'], () => { throw new Error('timed out'); }), /timed out/);
+      const { probe, probed } = versionProbe();
+      assert.equal(rememberedToolVersion(memo, linked, ['kustomize'], probe), 'v5');
+      assert.equal(rememberedToolVersion(memo, real, ['kustomize'], probe), 'v5');
+      assert.equal(probed.length, 1);
+    }));
+});
