@@ -59,7 +59,7 @@ export function readKustomizationGraph(workspaceRoot: string, kustomizationDir: 
     throw new UserError(`Kustomization directory "${kustomizationDir}" does not exist or is not a directory (looked in ${root}).`);
   }
   const walk: Walk = {
-    root, realRoot: realpathSync(root), files: new Set(), remote: [], kustomizations: [], visited: new Map(), stack: [],
+    root, realRoot: realpathSync(root), files: new Set(), remote: [], kustomizations: [], visited: new Map(), stack: [], lstats: new Map(),
     sources: { parsed: new Map(), listed: new Map(), probed: new Map() },
   };
   visitKustomization(walk, workspacePath(root, start), 'Kustomization', undefined);
@@ -86,10 +86,11 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 export function graphSourcesFingerprint(workspaceRoot: string, sources: GraphSources): string {
   const root = resolve(workspaceRoot);
   const realRoot = realpathSync(root);
+  const lstats: LinkStats = new Map();
   const signatures: SourceSignatures = {
     parsed: new Map(sources.parsed.map((path) => [path, contentSignature(readIfFile(join(root, path)))])),
     listed: new Map(sources.listed.map((dir) => [dir, listingSignature(root, listIfDirectory(join(root, dir)))])),
-    probed: new Map(sources.probed.map((path) => [path, probeSignature(root, realRoot, path)])),
+    probed: new Map(sources.probed.map((path) => [path, probeSignature(root, realRoot, path, lstats)])),
   };
   return fingerprint(signatures);
 }
@@ -110,16 +111,39 @@ function listingSignature(root: string, entries: readonly Dirent[] | undefined):
 }
 
 /** Whether the path exists, what it is, where it really is, and the symlinks on the way (the walk relies on all four). */
-function probeSignature(root: string, realRoot: string, path: string): string {
-  const absolute = join(root, path);
+function probeSignature(root: string, realRoot: string, path: string, lstats: LinkStats): string {
   try {
-    const stats = statSync(absolute, { throwIfNoEntry: false });
+    const symlinks: string[] = [];
+    let stats: Stats | undefined;
+    for (const prefix of pathPrefixes(path)) {
+      stats = linkStats(root, prefix, lstats);
+      if (!stats) return 'missing';
+      if (stats.isSymbolicLink()) symlinks.push(prefix);
+    }
+    // Without a link on the way the path is where it says and lstat is stat: most probed paths, so most are
+    // answered from the lstat of their folders, which the other paths share.
+    if (symlinks.length > 0) stats = statSync(join(root, path), { throwIfNoEntry: false });
     if (!stats) return 'missing';
     const kind = stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other';
-    return `${kind} ${relative(realRoot, realpathSync(absolute))} ${symlinksAlong(root, path).join(',')}`;
+    const real = symlinks.length > 0 ? relative(realRoot, realpathSync(join(root, path))) : path;
+    return `${kind} ${real} ${symlinks.join(',')}`;
   } catch (error) {
     return `error ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
   }
+}
+
+/** lstat results by workspace path, for one walk or one fingerprint. */
+type LinkStats = Map<string, Stats | undefined>;
+
+function linkStats(root: string, path: string, lstats: LinkStats): Stats | undefined {
+  if (!lstats.has(path)) lstats.set(path, lstatSync(join(root, path), { throwIfNoEntry: false }));
+  return lstats.get(path);
+}
+
+/** `a`, `a/b`, `a/b/c` for `a/b/c`. */
+function pathPrefixes(path: string): string[] {
+  const segments = path.split('/');
+  return segments.map((_, index) => segments.slice(0, index + 1).join('/'));
 }
 
 function readIfFile(absolute: string): string | undefined {
@@ -147,7 +171,7 @@ function parseSource(walk: Walk, file: string): string {
 
 /** Records that the graph depends on whether `path` exists and what it is. */
 function probe(walk: Walk, path: string): void {
-  if (!walk.sources.probed.has(path)) walk.sources.probed.set(path, probeSignature(walk.root, walk.realRoot, path));
+  if (!walk.sources.probed.has(path)) walk.sources.probed.set(path, probeSignature(walk.root, walk.realRoot, path, walk.lstats));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -165,6 +189,7 @@ interface Walk {
   /** Kustomization directories being read, outermost first: Kustomize refuses a base at or above any of them. */
   readonly stack: string[];
   readonly sources: SourceSignatures;
+  readonly lstats: LinkStats;
 }
 
 interface VisitedKustomization {
@@ -565,10 +590,7 @@ function existingLocal(walk: Walk, site: Site, field: string, reference: string)
 
 /** The symlinks among `path` and its parent directories (as written, not resolved), workspace-relative. */
 function symlinksAlong(root: string, path: string): string[] {
-  const segments = path.split('/');
-  return segments
-    .map((_, index) => segments.slice(0, index + 1).join('/'))
-    .filter((prefix) => lstatSync(join(root, prefix), { throwIfNoEntry: false })?.isSymbolicLink());
+  return pathPrefixes(path).filter((prefix) => lstatSync(join(root, prefix), { throwIfNoEntry: false })?.isSymbolicLink());
 }
 
 function resolveLocal(walk: Walk, site: Site, field: string, reference: string): LocalPath {
