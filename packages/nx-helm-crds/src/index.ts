@@ -1,12 +1,5 @@
-export * from './core/chart/files';
-export * from './core/chart/plan';
-export * from './core/chart/write';
-export * from './core/kustomize/output';
-export * from './core/verify/verification';
-export * from './core/crd/model';
-export * from './core/crd/selection';
-export * from './core/shared/errors';
-export * from './core/verify/diff';
-export * from './core/yaml/documents';
+// The package is an Nx plugin: Nx loads this module in a plugin worker for every project graph, so it brings
+// only createNodes, whose heavy parts load when inference needs them. The executors and generators are
+// reached through executors.json and generators.json; the core is internal.
 export { createNodes } from './plugin/create-nodes';
 export type { NxHelmCrdsPluginOptions, ChartCrdsConfig } from './plugin/plugin-options';
