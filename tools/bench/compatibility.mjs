@@ -47,7 +47,7 @@ try {
   const shown = spawnSync(process.execPath, ['node_modules/nx/dist/bin/nx.js', 'show', 'project', chart.project, '--json'], { cwd: root, env, encoding: 'utf8' });
   if (shown.status !== 0) throw new Error(`nx show project failed:\n${shown.stdout}\n${shown.stderr}`);
   const inferredVerify = JSON.parse(shown.stdout).targets.verify;
-  const guardInput = (input) => typeof input === 'object' && typeof input.runtime === 'string' && input.runtime.startsWith('git rev-parse');
+  const guardInput = (input) => typeof input === 'object' && typeof input.runtime === 'string' && input.runtime.startsWith('git ls-tree');
   if (!inferredVerify.inputs.some(guardInput)) throw new Error('the inferred verify target has no git tree input: the guard is not wired as this benchmark expects');
   const projectJson = join(root, chart.chart, 'project.json');
   const project = JSON.parse(readFileSync(projectJson, 'utf8'));
