@@ -225,6 +225,21 @@ describe('recoverInterruptedWrite', () => {
     assert.deepEqual(snapshot(chart), { 'crds/a.yaml': 'old a\n', 'crds/b.yaml': 'old b\n' });
   });
 
+  it("leaves a chart alone while another host's lock is younger than the lock wait, and breaks an older one (an exited container, a committed lock)", async () => {
+    const elsewhere = (since?: number) => JSON.stringify({ pid: 1, host: `not-${hostname()}`, since });
+    writeFileSync(join(chart, LOCK_FILE), elsewhere(Date.now()));
+    writeFileSync(join(chart, 'crds/.a.yaml.nx-helm-crds-staging-999-abcd'), 'live writer');
+    assert.equal(recoverInterruptedWrite(chart), undefined);
+    for (const since of [Date.now() - 121_000, undefined]) {
+      writeFileSync(join(chart, LOCK_FILE), elsewhere(since));
+      writeFileSync(join(chart, 'crds/.a.yaml.nx-helm-crds-staging-999-abcd'), 'left by a dead writer');
+      assert.deepEqual(recoverInterruptedWrite(chart), { files: 0, staleFiles: 1 }, `since ${since}`);
+    }
+    writeFileSync(join(chart, LOCK_FILE), elsewhere(Date.now() - 121_000));
+    await commitChartChanges(chart, [{ path: join(chart, 'crds/a.yaml'), content: 'new a\n' }], []);
+    assert.deepEqual(snapshot(chart), { 'crds/a.yaml': 'new a\n', 'crds/b.yaml': 'old b\n' });
+  });
+
   it('a write first recovers an interrupted one, then leaves no journal, lock or staging file', async () => {
     writeFileSync(join(chart, 'crds/.x.yaml.nx-helm-crds-staging-999-abcd'), 'stale');
     await commitChartChanges(chart, [{ path: join(chart, 'crds/a.yaml'), content: 'new a\n' }], [join(chart, 'crds/b.yaml')]);

@@ -268,6 +268,8 @@ function safeList(directory: string): string[] {
 interface LockOwner {
   readonly pid: number;
   readonly host: string;
+  /** When the lock was taken (ms since the epoch): the only liveness sign of an owner on another host. */
+  readonly since?: number;
 }
 
 /**
@@ -277,7 +279,7 @@ interface LockOwner {
  */
 function tryLock(chartDirectory: string): (() => void) | undefined {
   const lockPath = join(chartDirectory, LOCK_FILE);
-  const me: LockOwner = { pid: process.pid, host: hostname() };
+  const me: LockOwner = { pid: process.pid, host: hostname(), since: Date.now() };
   const temp = stagingPathFor(lockPath);
   try {
     writeFileSync(temp, JSON.stringify(me), { flag: 'wx' });
@@ -333,16 +335,20 @@ function readOwner(lockPath: string): LockOwner | undefined | 'gone' {
   }
   try {
     const owner = JSON.parse(text) as LockOwner;
-    return typeof owner?.pid === 'number' && typeof owner.host === 'string' ? owner : undefined;
+    return typeof owner?.pid === 'number' && typeof owner.host === 'string' && (owner.since === undefined || typeof owner.since === 'number') ? owner : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** An owner on another host cannot be checked, so it counts as alive; an unreadable lock as dead. */
+/**
+ * An unreadable lock counts as dead. An owner on another host (a shared folder, a container that exited, a
+ * lock file committed by mistake) cannot be asked, so it counts as alive for as long as this run would wait
+ * for a live one: a write holds the lock for seconds, never for that long.
+ */
 function isAlive(owner: LockOwner | undefined): boolean {
   if (!owner) return false;
-  if (owner.host !== hostname()) return true;
+  if (owner.host !== hostname()) return owner.since !== undefined && Date.now() - owner.since < LOCK_WAIT_MS;
   if (owner.pid === process.pid) return false;
   try {
     process.kill(owner.pid, 0);
