@@ -185,17 +185,20 @@ describe('recoverInterruptedWrite', () => {
     try {
       writeFileSync(join(outside, 'victim.txt'), 'safe\n');
       writeFileSync(join(outside, 'delete-me'), 'keep\n');
-      symlinkSync(outside, join(chart, 'link'));
-      writeFileSync(join(chart, '.payload.nx-helm-crds-staging-1-aa'), 'pwned\n');
-      writeJournal({ replacements: [{ staged: '.payload.nx-helm-crds-staging-1-aa', path: 'link/victim.txt', inode: 1 }], removals: [{ path: 'link/delete-me' }] });
-      assert.throws(() => recoverInterruptedWrite(chart), (error: unknown) => error instanceof UserError && /names link\/victim\.txt, which lies behind the symbolic link link/.test(error.message));
+      symlinkSync(outside, join(chart, 'crds/link'));
+      writeFileSync(join(chart, 'crds/.payload.nx-helm-crds-staging-1-aa'), 'pwned\n');
+      writeJournal({ replacements: [{ staged: 'crds/.payload.nx-helm-crds-staging-1-aa', path: 'crds/link/victim.txt', inode: 1 }], removals: [{ path: 'crds/link/delete-me' }] });
+      assert.throws(() => recoverInterruptedWrite(chart), (error: unknown) => error instanceof UserError && /names crds\/link\/victim\.txt, which lies behind the symbolic link crds\/link/.test(error.message));
       rmSync(join(chart, JOURNAL_FILE));
-      writeFileSync(join(chart, 'payload'), 'pwned\n');
-      writeJournal({ replacements: [{ staged: 'payload', path: 'crds/a.yaml', inode: 1 }], removals: [] });
-      assert.throws(() => recoverInterruptedWrite(chart), /names payload as the staged copy of crds\/a\.yaml, which is not an nx-helm-crds staging file beside it/);
+      writeFileSync(join(chart, 'crds/payload'), 'pwned\n');
+      writeJournal({ replacements: [{ staged: 'crds/payload', path: 'crds/a.yaml', inode: 1 }], removals: [] });
+      assert.throws(() => recoverInterruptedWrite(chart), /names crds\/payload as the staged copy of crds\/a\.yaml, which is not an nx-helm-crds staging file beside it/);
       rmSync(join(chart, JOURNAL_FILE));
-      writeJournal({ replacements: [], removals: [{ path: '.git/config' }] });
-      assert.throws(() => recoverInterruptedWrite(chart), /names \.git\/config, which is not a chart file/);
+      for (const path of ['.git/config', 'values.yaml', 'charts/sub/crds/a.yaml']) {
+        writeJournal({ replacements: [], removals: [{ path }] });
+        assert.throws(() => recoverInterruptedWrite(chart), new RegExp(`names ${path.replace(/\./g, '\\.')}, which is not under crds/ or templates/, where CRD files are written`));
+        rmSync(join(chart, JOURNAL_FILE));
+      }
       assert.equal(readFileSync(join(outside, 'victim.txt'), 'utf8'), 'safe\n');
       assert.equal(readFileSync(join(outside, 'delete-me'), 'utf8'), 'keep\n');
       assert.equal(readFileSync(join(chart, 'crds/a.yaml'), 'utf8'), 'old a\n');
@@ -223,6 +226,17 @@ describe('recoverInterruptedWrite', () => {
     writeFileSync(join(chart, LOCK_FILE), JSON.stringify({ pid: Number(dead), host: hostname() }));
     assert.deepEqual(recoverInterruptedWrite(chart), { files: 0, staleFiles: 1 });
     assert.deepEqual(snapshot(chart), { 'crds/a.yaml': 'old a\n', 'crds/b.yaml': 'old b\n' });
+  });
+
+  it("removes staging files only where writes go: a subchart's (a chart of its own, with its own writer) are not this chart's", () => {
+    mkdirSync(join(chart, 'charts/sub/crds'), { recursive: true });
+    mkdirSync(join(chart, 'templates/crd'), { recursive: true });
+    const subchartStaging = join(chart, 'charts/sub/crds/.a.yaml.nx-helm-crds-staging-999-abcd');
+    writeFileSync(subchartStaging, "the subchart's own write");
+    writeFileSync(join(chart, 'templates/crd/.b.yaml.nx-helm-crds-staging-999-abcd'), 'left by a dead writer');
+    writeFileSync(join(chart, '.nx-helm-crds.lock.nx-helm-crds-staging-999-abcd'), 'left by a dead writer');
+    assert.deepEqual(recoverInterruptedWrite(chart), { files: 0, staleFiles: 2 });
+    assert.ok(existsSync(subchartStaging));
   });
 
   it("leaves a chart alone while another host's lock is younger than the lock wait, and breaks an older one (an exited container, a committed lock)", async () => {

@@ -191,16 +191,16 @@ function parseJournal(text: string, chartDirectory: string, journalPath: string)
     throw corrupt('is not valid JSON');
   }
   if (journal?.version !== 1 || !Array.isArray(journal.replacements) || !Array.isArray(journal.removals)) throw corrupt('is not a journal this version understands');
-  // The journal is a file in the chart, so a commit can supply one: every path it names must be a chart file
-  // reached through real folders only (never a link out of the chart, never .git, node_modules or .nx), and the
-  // staged and backup files it moves must be our staging files beside their destination.
+  // The journal is a file in the chart, so a commit can supply one: every path it names must be in a folder
+  // writes go to, reached through real folders only (never a link out of the chart), and the staged and backup
+  // files it moves must be our staging files beside their destination.
   const chartRoot = resolve(chartDirectory);
   const inChart = (path: unknown): string => {
     if (typeof path !== 'string' || isAbsolute(path)) throw corrupt(`names the path ${JSON.stringify(path)}, which is not chart-relative`);
     const absolute = resolve(chartRoot, path);
     if (!relativeInside(chartRoot, absolute)) throw corrupt(`names ${path}, outside the chart`);
     const folders = relative(chartRoot, dirname(absolute)).split(sep).filter((part) => part !== '');
-    if (folders.some((folder) => UNVISITED.has(folder))) throw corrupt(`names ${path}, which is not a chart file`);
+    if (!WRITTEN_FOLDERS.includes(folders[0])) throw corrupt(`names ${path}, which is not under ${WRITTEN_FOLDERS.map((folder) => `${folder}/`).join(' or ')}, where CRD files are written`);
     for (let depth = 1; depth <= folders.length; depth++) {
       if (lstatSync(join(chartRoot, ...folders.slice(0, depth)), { throwIfNoEntry: false })?.isSymbolicLink()) {
         throw corrupt(`names ${path}, which lies behind the symbolic link ${folders.slice(0, depth).join('/')}`);
@@ -229,13 +229,18 @@ function parseJournal(text: string, chartDirectory: string, journalPath: string)
   };
 }
 
-/** Folders no chart write goes to, skipped when a chart sits at the workspace root. */
-const UNVISITED = new Set(['node_modules', '.git', '.nx']);
+/**
+ * The chart folders CRD files are written to (crdDirectory keeps every placement under one of them); the journal
+ * and the lock sit at the chart root. Nothing else in a chart is ours: not its subcharts (charts/, which may be
+ * charts of their own with their own lock and writer), nor a workspace's .git or node_modules when a chart sits
+ * at the root.
+ */
+const WRITTEN_FOLDERS = ['crds', 'templates'];
 
-/** Every staging file under the chart (symbolic links are not followed). */
+/** Every staging file at the chart root and under the folders writes go to (symbolic links are not followed). */
 function stagingFiles(chartDirectory: string): string[] {
   const found: string[] = [];
-  const visit = (directory: string): void => {
+  const visit = (directory: string, recursive: boolean): void => {
     let entries;
     try {
       entries = readdirSync(directory, { withFileTypes: true });
@@ -244,11 +249,13 @@ function stagingFiles(chartDirectory: string): string[] {
       throw fileSystemError(error, 'list', directory, 'Nothing was changed.');
     }
     for (const entry of entries) {
-      if (entry.isDirectory() && !UNVISITED.has(entry.name)) visit(join(directory, entry.name));
-      else if (isStagingFile(entry.name)) found.push(join(directory, entry.name));
+      if (entry.isDirectory()) {
+        if (recursive) visit(join(directory, entry.name), true);
+      } else if (isStagingFile(entry.name)) found.push(join(directory, entry.name));
     }
   };
-  visit(chartDirectory);
+  visit(chartDirectory, false);
+  for (const folder of WRITTEN_FOLDERS) visit(join(chartDirectory, folder), true);
   return found;
 }
 
