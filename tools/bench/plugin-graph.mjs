@@ -15,7 +15,10 @@
  *             difference is the plugin's own loading and inference.
  *   no-op     `nx run-many -t crds` with every task cached, against the same command in the twin whose charts
  *             declare the same targets (names, dependsOn, file inputs, outputs, cache) as cached `nx:noop`s:
- *             Nx's own cost for that task graph. Ratio = plugin / Nx.
+ *             Nx's own cost for that task graph. Ratio = plugin / Nx. Also measured with the daemon on (as on a
+ *             developer's machine, where the plugin worker and the graph outlive the command): the cost per
+ *             command is then the runtime inputs; and with NX_ISOLATE_PLUGINS=false (no plugin workers), where
+ *             what remains is the plugin's own share.
  * Budgets (issue 12): graph cost ≤ 0.1 s at 4 charts and ≤ 0.3 s at 50; warm no-op ≤ 1.15× Nx's.
  * Needs the built plugin (`npm run build`) and kustomize (.tools/bin/kubectl or $NX_HELM_CRDS_KUSTOMIZE).
  * Raw results: tools/bench/results/plugin-graph.json (git-ignored).
@@ -26,6 +29,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT, generateWorkload } from './generate-workload.mjs';
+import { machineSummary, updateSummary } from './summary.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const NX_BIN = join(REPO_ROOT, 'node_modules/nx/dist/bin/nx.js');
@@ -114,31 +118,42 @@ function measureWorkload(charts, args, scratch) {
   nx(twin, ['run-many', '-t', 'crds']);
   nx(twin, ['run-many', '-t', 'crds']);
 
-  const samples = { graphPlugin: [], graphNx: [], graphPluginInProcess: [], graphNxInProcess: [], noopPlugin: [], noopNx: [] };
+  const samples = { graphPlugin: [], graphNx: [], graphPluginInProcess: [], graphNxInProcess: [], noopPlugin: [], noopNx: [], noopPluginInProcess: [], noopNxInProcess: [], noopPluginDaemon: [], noopNxDaemon: [] };
   const graphEnv = { NX_CACHE_PROJECT_GRAPH: 'false' };
   // Nx runs every plugin (its own included) in a worker process by default; without isolation the plugins load
   // in Nx's process, so the difference is the plugin's own work (loading and inference), not the worker's start-up.
   const inProcessEnv = { ...graphEnv, NX_ISOLATE_PLUGINS: 'false' };
-  for (let run = 0; run < args.runs + 1; run++) {
-    const measured = [
-      ['graphPlugin', () => nx(root, ['show', 'projects'], graphEnv)],
-      ['graphNx', () => nx(graphTwin, ['show', 'projects'], graphEnv)],
-      ['graphPluginInProcess', () => nx(root, ['show', 'projects'], inProcessEnv)],
-      ['graphNxInProcess', () => nx(graphTwin, ['show', 'projects'], inProcessEnv)],
-      ['noopPlugin', () => nx(root, ['run-many', '-t', 'crds', '--outputStyle=static'])],
-      ['noopNx', () => nx(twin, ['run-many', '-t', 'crds', '--outputStyle=static'])],
-    ];
-    for (const [key, measure] of measured) {
-      const { seconds, stdout } = measure();
-      if (key.startsWith('noop') && !/Nx read the output from the cache instead of running the command for (\d+) out of \1 tasks/.test(stdout)) throw new Error(`${key}: the no-op run was not served from the cache:\n${stdout}`);
-      // The first round only warms the file system and the plugin's inference cache.
-      if (run > 0) samples[key].push(seconds);
+  const daemonEnv = { NX_DAEMON: 'true' };
+  try {
+    for (let run = 0; run < args.runs + 1; run++) {
+      const measured = [
+        ['graphPlugin', () => nx(root, ['show', 'projects'], graphEnv)],
+        ['graphNx', () => nx(graphTwin, ['show', 'projects'], graphEnv)],
+        ['graphPluginInProcess', () => nx(root, ['show', 'projects'], inProcessEnv)],
+        ['graphNxInProcess', () => nx(graphTwin, ['show', 'projects'], inProcessEnv)],
+        ['noopPlugin', () => nx(root, ['run-many', '-t', 'crds', '--outputStyle=static'])],
+        ['noopNx', () => nx(twin, ['run-many', '-t', 'crds', '--outputStyle=static'])],
+        ['noopPluginInProcess', () => nx(root, ['run-many', '-t', 'crds', '--outputStyle=static'], { NX_ISOLATE_PLUGINS: 'false' })],
+        ['noopNxInProcess', () => nx(twin, ['run-many', '-t', 'crds', '--outputStyle=static'], { NX_ISOLATE_PLUGINS: 'false' })],
+        ['noopPluginDaemon', () => nx(root, ['run-many', '-t', 'crds', '--outputStyle=static'], daemonEnv)],
+        ['noopNxDaemon', () => nx(twin, ['run-many', '-t', 'crds', '--outputStyle=static'], daemonEnv)],
+      ];
+      for (const [key, measure] of measured) {
+        const { seconds, stdout } = measure();
+        if (key.startsWith('noop') && !/Nx read the output from the cache instead of running the command for (\d+) out of \1 tasks/.test(stdout)) throw new Error(`${key}: the no-op run was not served from the cache:\n${stdout}`);
+        // The first round only warms the file system, the plugin's inference cache and the daemons.
+        if (run > 0) samples[key].push(seconds);
+      }
     }
+  } finally {
+    for (const workspace of [root, twin]) spawnSync(process.execPath, [NX_BIN, 'daemon', '--stop'], { cwd: workspace, env: env(daemonEnv), stdio: 'ignore' });
   }
   const medians = Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, median(values)]));
   const graphCost = medians.graphPlugin - medians.graphNx;
   const ownGraphCost = medians.graphPluginInProcess - medians.graphNxInProcess;
   const noopRatio = medians.noopPlugin / medians.noopNx;
+  const noopInProcessRatio = medians.noopPluginInProcess / medians.noopNxInProcess;
+  const noopDaemonRatio = medians.noopPluginDaemon / medians.noopNxDaemon;
   const graphBudget = BUDGET.graph[charts];
   return {
     charts,
@@ -151,6 +166,9 @@ function measureWorkload(charts, args, scratch) {
     ownGraphWithinBudget: graphBudget === undefined ? undefined : ownGraphCost <= graphBudget,
     noopRatio,
     noopWithinBudget: noopRatio <= BUDGET.noopRatio,
+    noopInProcessRatio,
+    noopInProcessWithinBudget: noopInProcessRatio <= BUDGET.noopRatio,
+    noopDaemonRatio,
   };
 }
 
@@ -170,15 +188,17 @@ try {
 const s = (value) => `${value.toFixed(3)} s`;
 console.log('\nPlugin cost to Nx (no daemon, medians)');
 console.log(
-  '| charts | graph with plugin | graph without | plugin graph cost (budget) | same, plugins in Nx\'s process (NX_ISOLATE_PLUGINS=false) | no-op run-many -t crds | Nx no-op | ratio (budget 1.15×) |',
+  '| charts | graph with plugin | graph without | plugin graph cost (budget) | same, plugins in Nx\'s process (NX_ISOLATE_PLUGINS=false) | no-op run-many -t crds | Nx no-op | ratio (budget 1.15×) | same, plugins in Nx\'s process | same, daemon on |',
 );
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
   const verdict = (within) => (r.graphBudget === undefined ? '' : ` (≤ ${r.graphBudget} s: ${within ? 'met' : 'NOT met'})`);
   console.log(
     `| ${r.charts} | ${s(r.medians.graphPlugin)} | ${s(r.medians.graphNx)} | ${s(r.graphCost)}${verdict(r.graphWithinBudget)} | ` +
       `${s(r.ownGraphCost)}${verdict(r.ownGraphWithinBudget)} | ${s(r.medians.noopPlugin)} | ${s(r.medians.noopNx)} | ` +
-      `${r.noopRatio.toFixed(2)}× (${r.noopWithinBudget ? 'met' : 'NOT met'}) |`,
+      `${r.noopRatio.toFixed(2)}× (${r.noopWithinBudget ? 'met' : 'NOT met'}) | ` +
+      `${s(r.medians.noopPluginInProcess)} / ${s(r.medians.noopNxInProcess)} = ${r.noopInProcessRatio.toFixed(2)}× (${r.noopInProcessWithinBudget ? 'met' : 'NOT met'}) | ` +
+      `${s(r.medians.noopPluginDaemon)} / ${s(r.medians.noopNxDaemon)} = ${r.noopDaemonRatio.toFixed(2)}× |`,
   );
 }
 mkdirSync(dirname(args.out), { recursive: true });
@@ -187,4 +207,20 @@ writeFileSync(
   args.out,
   `${JSON.stringify({ date: new Date().toISOString(), node: process.version, nx: nxVersion, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, runs: args.runs, seed: args.seed, budget: BUDGET, results }, null, 2)}\n`,
 );
-console.log(`\nRaw results: ${args.out}`);
+const round = (value) => Number(value.toFixed(3));
+const summaryFile = updateSummary('pluginGraph', {
+  date: new Date().toISOString(),
+  command: `node tools/bench/plugin-graph.mjs --charts ${args.charts.join(',')} --runs ${args.runs}`,
+  machine: machineSummary({ nx: nxVersion }),
+  budget: BUDGET,
+  results: results.map((r) => ({
+    charts: r.charts,
+    medianSeconds: Object.fromEntries(Object.entries(r.medians).map(([key, value]) => [key, round(value)])),
+    graphCost: round(r.graphCost),
+    ownGraphCost: round(r.ownGraphCost),
+    noopRatio: round(r.noopRatio),
+    noopInProcessRatio: round(r.noopInProcessRatio),
+    noopDaemonRatio: round(r.noopDaemonRatio),
+  })),
+});
+console.log(`\nRaw results: ${args.out}\nSummary: ${summaryFile}`);

@@ -43,7 +43,7 @@ export function updateSummary(section, entries) {
   } catch (error) {
     if (error.code !== 'ENOENT') throw error;
   }
-  summary.about = 'The figures README.md quotes, written by tools/bench/{run,memory,compatibility}.mjs; their raw results (every run) are in tools/bench/results/, not in git.';
+  summary.about = 'The figures README.md quotes, written by tools/bench/{run,memory,compatibility,plugin-graph}.mjs; their raw results (every run) are in tools/bench/results/, not in git.';
   summary[section] = { ...summary[section], ...entries };
   const ordered = Object.fromEntries(Object.entries(summary).sort(([a], [b]) => (a === 'about' ? -1 : b === 'about' ? 1 : a.localeCompare(b))));
   writeFileSync(SUMMARY_FILE, `${JSON.stringify(ordered, null, 2)}\n`);
