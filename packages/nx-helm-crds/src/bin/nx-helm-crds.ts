@@ -7,10 +7,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pluginCodeFingerprint, pluginCodeIdentity } from '../core/fs/fingerprints';
 import { IdentityMemo } from '../core/fs/identity-memo';
-import { kustomizeVersion } from '../core/kustomize/client';
-import { helmVersion } from '../core/helm/client';
-import { resolveHelm, resolveKustomize } from '../core/process/tool-resolution';
+import { resolveHelm, resolveKustomize, type ToolCommand } from '../core/process/tool-resolution';
 import { rememberedToolVersion } from '../core/process/tool-versions';
+
+// Loaded only when the memo cannot answer: this script runs before every Nx task hash, so its start-up counts.
+const kustomizeVersion = (tool: ToolCommand) => (require('../core/kustomize/client') as typeof import('../core/kustomize/client')).kustomizeVersion(tool);
+const helmVersion = (tool: ToolCommand) => (require('../core/helm/client') as typeof import('../core/helm/client')).helmVersion(tool);
 
 const USAGE = `Usage: nx-helm-crds fingerprint [--memo <file>] [--kustomize [<command>]] [--helm [<command>]]
 
