@@ -13,6 +13,9 @@ import { buildKustomizationRequest, siblingTargetOptions, verifyChartRequest, ve
 // targets are read with the real schemas' defaults and validation. The functions only compute paths.
 const workspaceRoot = join(__dirname, '..', '..', '..', '..', '..');
 
+/** Project name → target name → target, as project.json files declare them. */
+type Workspace = Record<string, Record<string, TargetConfiguration>>;
+
 function kustomizeBuild(options: Partial<KustomizeBuildExecutorSchema>, configurations?: Record<string, Partial<KustomizeBuildExecutorSchema>>): TargetConfiguration {
   return { executor: EXECUTORS.kustomizeBuild, options, configurations };
 }
@@ -26,7 +29,7 @@ function verify(options: Partial<VerifyExecutorSchema> = {}): TargetConfiguratio
 }
 
 /** The context Nx gives the task `project:target[:configuration]` in a workspace of these projects' targets. */
-function contextFor(task: string, projects: Record<string, Record<string, TargetConfiguration>>): ExecutorContext {
+function contextFor(task: string, projects: Workspace): ExecutorContext {
   const [projectName, targetName, configurationName] = task.split(':');
   return {
     root: workspaceRoot,
@@ -47,18 +50,18 @@ function ownOptions<T>(context: ExecutorContext): T {
   return context.projectsConfigurations.projects[context.projectName!].targets![context.targetName!].options as T;
 }
 
-function helmCrdsRequest(task: string, projects: Record<string, Record<string, TargetConfiguration>>) {
+function helmCrdsRequest(task: string, projects: Workspace) {
   const context = contextFor(task, projects);
   return writeChartCrdsRequest(ownOptions<HelmCrdsExecutorSchema>(context), context);
 }
 
-function verifyRequest(task: string, projects: Record<string, Record<string, TargetConfiguration>>) {
+function verifyRequest(task: string, projects: Workspace) {
   const context = contextFor(task, projects);
   return verifyChartRequest(ownOptions<VerifyExecutorSchema>(context), context, '/reports/verify.json');
 }
 
 describe('siblingTargetOptions', () => {
-  const read = (task: string, projects: Record<string, Record<string, TargetConfiguration>>, explicitTarget?: string) =>
+  const read = (task: string, projects: Workspace, explicitTarget?: string) =>
     siblingTargetOptions<KustomizeBuildExecutorSchema>(contextFor(task, projects), EXECUTORS.kustomizeBuild, explicitTarget);
 
   it("finds this project's one target with the executor when none is named", () => {
@@ -190,7 +193,7 @@ describe('writeChartCrdsRequest', () => {
     assert.equal(request.regenerate, 'nx run app:crds');
   });
 
-  it('always writes a real run\'s report to dist/nx-helm-crds/<project>/<target>.json, a check run\'s only where checkReport says', () => {
+  it("always writes a real run's report to dist/nx-helm-crds/<project>/<target>.json, a check run's only where checkReport says", () => {
     const report = (options: Partial<HelmCrdsExecutorSchema>) => helmCrdsRequest('app:crds', { app: { crds: helmCrds({ chart: 'charts/app', ...options }), build } });
     assert.equal(report({}).reportPath, join(workspaceRoot, 'dist/nx-helm-crds/app/crds.json'));
     assert.equal(report({ checkReport: 'reports/check.json' }).reportPath, join(workspaceRoot, 'dist/nx-helm-crds/app/crds.json'));
@@ -228,7 +231,8 @@ describe('writeChartCrdsRequest', () => {
       // The same chart written another way is the same chart.
       other: { crds: helmCrds({ chart: './charts/shared/' }), build: kustomizeBuild({ kustomization: 'other/config' }) },
       elsewhere: { crds: helmCrds({ chart: 'charts/elsewhere' }), build: kustomizeBuild({ kustomization: 'elsewhere/config' }) },
-      // Each fails on its own run; here they only must not fail this one.
+      // A misspelt option the schema refuses, and a project without kustomize-build: each fails on its own
+      // run, and must not fail this one.
       misspelt: { crds: { executor: EXECUTORS.helmCrds, options: { chart: 'charts/shared', buildTaget: 'build' } }, build: kustomizeBuild({ kustomization: 'misspelt/config' }) },
       unbuilt: { crds: helmCrds({ chart: 'charts/shared' }) },
     });
@@ -246,7 +250,7 @@ describe('verifyReportPath', () => {
 });
 
 describe('verifyChartRequest', () => {
-  it('verifies this project\'s helm-crds target with helm "auto", the project as release name and no values, sets or ignores', () => {
+  it("verifies this project's helm-crds target with helm 'auto', the project as release name and no values, sets or ignores", () => {
     const request = verifyRequest('app:verify', { app: { crds: helmCrds({ chart: 'charts/app' }), build: kustomizeBuild({ kustomization: 'config/crd' }), verify: verify() } });
     assert.equal(request.reportPath, '/reports/verify.json');
     assert.deepEqual([request.target.chart, request.target.regenerate, request.target.kustomizeOutput.kustomization], ['charts/app', 'nx run app:crds', 'config/crd']);
@@ -303,7 +307,7 @@ describe('verifyChartRequest', () => {
   });
 
   it(
-    "names the helm-crds target whose buildTarget does not exist, not verify",
+    'names the helm-crds target whose buildTarget does not exist, not verify',
     { todo: "siblingTargetOptions attributes the option to context.targetName, which chartCrdsTarget leaves as verify's target" },
     () => {
       assert.throws(() => verifyRequest('app:verify', { app: { crds: helmCrds({ chart: 'charts/app', buildTarget: 'missing' }), verify: verify() } }), {
