@@ -306,14 +306,10 @@ describe('verifyChartRequest', () => {
     });
   });
 
-  it(
-    'names the helm-crds target whose buildTarget does not exist, not verify',
-    { todo: "siblingTargetOptions attributes the option to context.targetName, which chartCrdsTarget leaves as verify's target" },
-    () => {
-      assert.throws(() => verifyRequest('app:verify', { app: { crds: helmCrds({ chart: 'charts/app', buildTarget: 'missing' }), verify: verify() } }), {
-        name: 'UserError',
-        message: /named by the crds target's options/,
-      });
-    },
-  );
+  it('names the helm-crds target whose buildTarget does not exist, not verify', () => {
+    assert.throws(() => verifyRequest('app:verify', { app: { crds: helmCrds({ chart: 'charts/app', buildTarget: 'missing' }), verify: verify() } }), {
+      name: 'UserError',
+      message: /named by the crds target's options/,
+    });
+  });
 });

@@ -85,7 +85,7 @@ function regenerateCommand(project: string, options: HelmCrdsExecutorSchema, hel
 function chartCrdsTarget(context: ExecutorContext, helmCrds: TargetOptions<HelmCrdsExecutorSchema>): { target: ChartCrdsTarget; build: TargetOptions<KustomizeBuildExecutorSchema> } {
   const { options } = helmCrds;
   // buildTarget is resolved in the helm-crds target's project, as helm-crds itself resolves it.
-  const build = siblingTargetOptions<KustomizeBuildExecutorSchema>({ ...context, projectName: helmCrds.project }, EXECUTORS.kustomizeBuild, options.buildTarget);
+  const build = siblingTargetOptions<KustomizeBuildExecutorSchema>({ ...context, projectName: helmCrds.project, targetName: helmCrds.target }, EXECUTORS.kustomizeBuild, options.buildTarget);
   const target: ChartCrdsTarget = {
     workspaceRoot: context.root,
     chart: options.chart,
