@@ -83,6 +83,13 @@ describe('siblingTargetOptions', () => {
     assert.deepEqual([shared.project, shared.target, shared.options.kustomization], ['operator', 'build', 'operator/config']);
   });
 
+  it('refuses a named target with an empty project or target part instead of looking one up', () => {
+    const projects = { app: { crds: helmCrds({ chart: 'charts/app' }), build: kustomizeBuild({ kustomization: 'config/crd' }) }, operator: { build: kustomizeBuild({ kustomization: 'o' }) } };
+    for (const explicit of ['operator:', ':build', '']) {
+      assert.throws(() => read('app:crds', projects, explicit), { name: 'UserError', message: `The crds target's options name the target "${explicit}": give "target" (this project) or "project:target".` }, explicit);
+    }
+  });
+
   it("applies the schema's defaults and the running configuration over the target's options, as Nx does", () => {
     const projects = {
       app: {

@@ -32,6 +32,9 @@ export function siblingTargetOptions<T>(context: ExecutorContext, executor: stri
   const separator = explicitTarget?.lastIndexOf(':') ?? -1;
   const project = separator === -1 ? context.projectName! : explicitTarget!.slice(0, separator);
   const named = separator === -1 ? explicitTarget : explicitTarget!.slice(separator + 1);
+  if (explicitTarget !== undefined && (named === '' || project === '')) {
+    throw new UserError(`The ${context.targetName} target's options name the target "${explicitTarget}": give "target" (this project) or "project:target".`);
+  }
   const targets = context.projectsConfigurations.projects[project]?.targets ?? {};
   const candidates = named ? [named] : Object.keys(targets).filter((name) => targets[name].executor === executor);
   if (candidates.length !== 1 || !targets[candidates[0]]) {
