@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { architectureViolations, importsOf, type Violation } from './testing/architecture';
+import { tempFolders } from './testing/temp-folder';
 
 // Compiled to dist/architecture.test.js; the rules are checked on the TypeScript sources next to dist.
 const sourceRoot = join(__dirname, '..', 'src');
@@ -24,18 +24,7 @@ describe('architecture of packages/nx-helm-crds/src', () => {
 });
 
 describe('architectureViolations on a synthetic tree', () => {
-  const roots: string[] = [];
-  after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
-
-  function tree(files: Record<string, string>): string {
-    const root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-architecture-'));
-    roots.push(root);
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(root, file)), { recursive: true });
-      writeFileSync(join(root, file), text);
-    }
-    return root;
-  }
+  const tree = tempFolders('architecture');
 
   const found = (root: string) => architectureViolations(root).map(({ file, specifier, rule }) => ({ file, specifier, rule }));
 

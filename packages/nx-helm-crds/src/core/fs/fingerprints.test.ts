@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, describe, it } from 'node:test';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { tempFolders } from '../../testing/temp-folder';
 import { pluginCodeFingerprint, pluginCodeIdentity } from './fingerprints';
 
 describe('fingerprints', () => {
-  const directories: string[] = [];
-  afterEach(() => {
-    for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
-  });
-  const tree = (files: Record<string, string>): string => {
-    const root = mkdtempSync(join(tmpdir(), 'nx-helm-crds-fingerprint-'));
-    directories.push(root);
-    for (const [path, content] of Object.entries(files)) {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      writeFileSync(join(root, path), content);
-    }
-    return root;
-  };
+  const tree = tempFolders('fingerprint');
   describe('pluginCodeFingerprint', () => {
     it('hashes compiled .js files other than tests', () => {
       const files = { 'dist/index.js': 'module.exports = 1;\n', 'dist/core/a.js': 'a\n', 'src/index.ts': 'x\n' };

@@ -1,36 +1,21 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { describe, it } from 'node:test';
 import { UserError } from '../shared/errors';
 import { graphSourcesFingerprint, readKustomizationGraph, type KustomizationGraph } from './graph';
 import { PINNED_TOOLS, skipWithoutPinned } from '../../testing/pinned-tools';
 import { ALIAS_BOMB } from '../../testing/yaml-fixtures';
+import { tempFolders } from '../../testing/temp-folder';
 
 const repoRoot = join(__dirname, '../../../../..');
 const kubectl = PINNED_TOOLS.kubectl;
 const helm = PINNED_TOOLS.helm;
 
-const temporaryDirectories: string[] = [];
-after(() => temporaryDirectories.forEach((directory) => rmSync(directory, { recursive: true, force: true })));
-
-function temporaryDirectory(): string {
-  const directory = mkdtempSync(join(tmpdir(), 'nx-helm-crds-graph-'));
-  temporaryDirectories.push(directory);
-  return directory;
-}
-
-/** A workspace holding `files` (workspace-relative path → content). */
-function workspace(files: Record<string, string>): string {
-  const root = temporaryDirectory();
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
+/** A fresh folder; with `files` (workspace-relative path → content), a workspace holding them. */
+const workspace = tempFolders('graph');
+const temporaryDirectory = () => workspace();
 
 const yaml = (...lines: string[]): string => `${lines.join('\n')}\n`;
 const configMap = (name: string): string => yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: ${name}`, 'data:', '  key: value');
