@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PINNED_TOOLS, skipWithoutPinned } from '../testing/pinned-tools';
@@ -13,12 +13,9 @@ function fingerprint(cwd: string, ...args: string[]): string[] {
 }
 
 describe('nx-helm-crds fingerprint --memo', { skip: skipWithoutPinned('kubectl') || skipWithoutPinned('helm') }, () => {
-  it('answers from the memo while the binaries are the same files, and asks a binary again once it is replaced', () =>
+  it('answers from the memo while the binaries are the same files, and asks another file (or a fresh copy) itself', () =>
     inTempFolder(({ root }) => {
-      copyFileSync(PINNED_TOOLS.kubectl, join(root, 'kubectl'));
-      copyFileSync(PINNED_TOOLS.helm, join(root, 'helm'));
-      execFileSync('chmod', ['+x', 'kubectl', 'helm'], { cwd: root });
-      const args = ['--memo', '.nx/workspace-data/memo.json', '--kustomize', './kubectl', '--helm', './helm'];
+      const args = ['--memo', '.nx/workspace-data/memo.json', '--kustomize', PINNED_TOOLS.kubectl, '--helm', PINNED_TOOLS.helm];
       const [plugin, kustomize, helm] = fingerprint(root, ...args);
       assert.match(plugin, /^nx-helm-crds \S+ [0-9a-f]{32}$/);
       assert.deepEqual([kustomize, helm], ['kustomize v5.6.0', 'helm v4.1.4+g05fa379']);
@@ -26,15 +23,17 @@ describe('nx-helm-crds fingerprint --memo', { skip: skipWithoutPinned('kubectl')
       // What the memo holds is what the next command prints: it did not ask the binaries again.
       const memoFile = join(root, '.nx/workspace-data/memo.json');
       const memo = JSON.parse(readFileSync(memoFile, 'utf8')) as Record<string, string>;
-      assert.deepEqual(Object.values(memo).slice(1), ['v5.6.0', 'v4.1.4+g05fa379']);
+      assert.deepEqual(Object.values(memo).filter((value) => value.startsWith('v')), ['v5.6.0', 'v4.1.4+g05fa379']);
       writeFileSync(memoFile, JSON.stringify(Object.fromEntries(Object.entries(memo).map(([key, value]) => [key, `remembered-${value}`]))));
-      assert.deepEqual(fingerprint(root, ...args), [plugin.replace(/ (\S+)$/, ' remembered-$1'), 'kustomize remembered-v5.6.0', 'helm remembered-v4.1.4+g05fa379']);
+      const remembered = fingerprint(root, ...args);
+      assert.deepEqual(remembered.slice(1), ['kustomize remembered-v5.6.0', 'helm remembered-v4.1.4+g05fa379']);
+      // The plugin's code hash comes from the memo too, unless the build is seconds old (then it is hashed again).
+      assert.ok([plugin, plugin.replace(/ (\S+)$/, ' remembered-$1')].includes(remembered[0]), remembered[0]);
 
-      rmSync(join(root, 'kubectl'));
       copyFileSync(PINNED_TOOLS.kubectl, join(root, 'kubectl'));
       execFileSync('chmod', ['+x', 'kubectl'], { cwd: root });
-      assert.deepEqual(fingerprint(root, ...args).slice(1), ['kustomize v5.6.0', 'helm remembered-v4.1.4+g05fa379']);
+      assert.deepEqual(fingerprint(root, '--memo', '.nx/workspace-data/memo.json', '--kustomize', './kubectl').slice(1), ['kustomize v5.6.0']);
       // Without --memo nothing is remembered.
-      assert.deepEqual(fingerprint(root, '--kustomize', './kubectl', '--helm', './helm').slice(1), ['kustomize v5.6.0', 'helm v4.1.4+g05fa379']);
+      assert.deepEqual(fingerprint(root, '--kustomize', PINNED_TOOLS.kubectl, '--helm', PINNED_TOOLS.helm).slice(1), ['kustomize v5.6.0', 'helm v4.1.4+g05fa379']);
     }));
 });

@@ -4,8 +4,8 @@
  * the plugin's own code and the kustomize and helm versions.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pluginCodeFingerprint, pluginCodeIdentity } from '../core/fs/fingerprints';
+import { join, resolve } from 'node:path';
+import { rememberedPluginCodeFingerprint } from '../core/fs/fingerprints';
 import { IdentityMemo } from '../core/fs/identity-memo';
 import { resolveHelm, resolveKustomize, type ToolCommand } from '../core/process/tool-resolution';
 import { rememberedToolVersion } from '../core/process/tool-versions';
@@ -27,8 +27,16 @@ function fingerprint(args: string[]): string[] {
   const packageRoot = join(__dirname, '..', '..');
   const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
   const memoFile = valueOf(args, '--memo');
-  const memo = IdentityMemo.open(memoFile === undefined ? undefined : join(process.cwd(), memoFile));
-  const lines = [`nx-helm-crds ${version} ${memo.get(`code ${pluginCodeIdentity(packageRoot)}`, () => pluginCodeFingerprint(packageRoot))}`];
+  const memo = IdentityMemo.open(memoFile === undefined ? undefined : resolve(memoFile));
+  try {
+    return [`nx-helm-crds ${version} ${rememberedPluginCodeFingerprint(memo, packageRoot)}`, ...toolLines(memo, args)];
+  } finally {
+    memo.save();
+  }
+}
+
+function toolLines(memo: IdentityMemo, args: readonly string[]): string[] {
+  const lines: string[] = [];
   for (let index = 0; index < args.length; index++) {
     const flag = args[index];
     const value = args[index + 1]?.startsWith('--') ? undefined : args[index + 1];
@@ -42,7 +50,6 @@ function fingerprint(args: string[]): string[] {
       throw new Error(`Unknown argument ${flag}.\n${USAGE}`);
     }
   }
-  memo.save();
   return lines;
 }
 

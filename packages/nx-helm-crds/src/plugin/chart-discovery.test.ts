@@ -49,17 +49,21 @@ describe('discoverCharts', () => {
     const options: NxHelmCrdsPluginOptions = {
       charts: {
         'charts/d': { kustomization: 'k' },
+        'charts/a-b': { kustomization: 'k' },
         'charts/a': { kustomization: 'k', previousRevision: 'HEAD' },
         'charts/b': { kustomization: 'k', previousRevision: 'origin/main' },
         'charts/c': { kustomization: 'k', verify: { compatibility: { enabled: false } } },
       },
     };
-    const charts = discoverCharts(['charts/d/Chart.yaml', 'charts/c/Chart.yaml', 'charts/b/Chart.yaml', 'charts/a/Chart.yaml'], options, optionExecutors, workspace({}));
+    // Sorted by chart path, not by Chart.yaml path (which puts charts/a-b/ before charts/a/).
+    const charts = discoverCharts(['charts/d/Chart.yaml', 'charts/c/Chart.yaml', 'charts/b/Chart.yaml', 'charts/a-b/Chart.yaml', 'charts/a/Chart.yaml'], options, optionExecutors, workspace({}));
+    const head = ['charts/a', 'charts/a-b', 'charts/d'];
     assert.deepEqual(Object.fromEntries(charts.map((chart) => [chart.chart, chart.baselineCharts])), {
-      'charts/a': ['charts/a', 'charts/d'],
+      'charts/a': head,
+      'charts/a-b': head,
       'charts/b': ['charts/b'],
-      'charts/c': ['charts/a', 'charts/d'],
-      'charts/d': ['charts/a', 'charts/d'],
+      'charts/c': head,
+      'charts/d': head,
     });
   });
 });

@@ -56,6 +56,7 @@ export function discoverCharts(
     const revision = config.previousRevision ?? 'HEAD';
     baselines.set(revision, [...(baselines.get(revision) ?? []), chart]);
   }
+  for (const group of baselines.values()) group.sort();
   return charts.map((chart) => ({ ...chart, baselineCharts: baselines.get(chart.config.previousRevision ?? 'HEAD') ?? [] }));
 }
 

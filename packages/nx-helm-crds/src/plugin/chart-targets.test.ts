@@ -114,7 +114,7 @@ describe('chartTargets', () => {
 
   it("keys verify on the git trees at previousRevision of the charts with that baseline, in one command, unless the guard is off", () => {
     const verify = chartTargets({ ...request, config: { ...request.config, previousRevision: 'origin/main~1' }, baselineCharts: ['charts/kserve', 'charts/my odd chart'] });
-    assert.deepEqual(verify.verify.inputs?.at(-1), { runtime: "git ls-tree 'origin/main~1' -- charts/kserve 'charts/my odd chart'" });
+    assert.deepEqual(verify.verify.inputs?.at(-1), { runtime: "git ls-tree -z --end-of-options 'origin/main~1' -- charts/kserve 'charts/my odd chart'" });
     assert.equal(verify['helm-crds'].options.previousRevision, 'origin/main~1');
     const off = chartTargets({ ...request, config: { ...request.config, verify: { compatibility: { enabled: false } } } }).verify;
     assert.deepEqual(off.inputs?.filter((input) => typeof input === 'object' && 'runtime' in input && input.runtime.startsWith('git ')), []);
@@ -133,7 +133,7 @@ describe('chartTargets', () => {
       '{workspaceRoot}/config/default/kustomization.yaml',
       { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --kustomize --helm tools/helm' },
       { env: 'GITHUB_ACTIONS' },
-      { runtime: 'git ls-tree HEAD -- charts/kserve' },
+      { runtime: 'git ls-tree -z --end-of-options HEAD -- charts/kserve' },
     ]);
     assert.deepEqual(verify.options, { values: ['ci/values.yaml'], referenceOverlay: 'config/default', format: 'github', helmBinary: 'tools/helm' });
   });

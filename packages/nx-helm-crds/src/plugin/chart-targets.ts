@@ -36,7 +36,7 @@ export interface ChartTargetsRequest {
   readonly sharedBuildProject?: string;
   /**
    * Every chart whose compatibility guard compares with the same previousRevision as this one (this one
-   * included), sorted: their committed trees are one key.
+   * included), sorted by path: their committed trees are one key.
    */
   readonly baselineCharts: readonly string[];
 }
@@ -63,7 +63,9 @@ function toolsFingerprint(command: string, kustomize: string | undefined, helmBi
  * chart re-runs verify of the others (kustomize-build and helm-crds stay cached).
  */
 function committedChartTrees(charts: readonly string[], revision = 'HEAD'): { runtime: string } {
-  return { runtime: ['git', 'ls-tree', revision, '--', ...charts].map(shellQuote).join(' ') };
+  // -z prints names raw (quoting them would follow each user's core.quotePath); --end-of-options keeps a
+  // revision that starts with "-" a revision (verify refuses it, but the key must not become a git option).
+  return { runtime: ['git', 'ls-tree', '-z', '--end-of-options', revision, '--', ...charts].map(shellQuote).join(' ') };
 }
 
 /**

@@ -7,13 +7,14 @@ import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
 import { PluginCache } from 'nx/src/utils/plugin-cache-utils';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pluginCodeIdentity } from '../core/fs/fingerprints';
+import { rememberedPluginCodeFingerprint } from '../core/fs/fingerprints';
+import { IdentityMemo } from '../core/fs/identity-memo';
 import { UserError } from '../core/shared/errors';
 import type { GraphSources, KustomizationGraph } from '../core/kustomize/graph';
 import { discoverCharts, type ChartWorkspace, type ConfiguredChart } from './chart-discovery';
 import type { ChartTargetsRequest } from './chart-targets';
 import { executorOptionNames, readExecutorSchemas } from './executor-schemas';
-import { fingerprintCommand } from './fingerprint-command';
+import { fingerprintCommand, fingerprintMemoFile } from './fingerprint-command';
 import { pluginEntryIndex, validatePluginOptions, type WorkspaceView } from './options-validation';
 import { chartOptionExecutors, targetNames, type ChartOptionExecutors, type NxHelmCrdsPluginOptions } from './plugin-options';
 
@@ -26,7 +27,12 @@ let pluginCode: string | undefined;
  * inferred is never used.
  */
 function cacheFile(options: NxHelmCrdsPluginOptions | undefined): string {
-  pluginCode ??= pluginCodeIdentity(join(__dirname, '..', '..'));
+  if (pluginCode === undefined) {
+    // The content hash, looked up in the memo the fingerprint script keeps: a reinstall of the same code keeps the cache.
+    const memo = IdentityMemo.open(fingerprintMemoFile(workspaceDataDirectory));
+    pluginCode = rememberedPluginCodeFingerprint(memo, join(__dirname, '..', '..'));
+    memo.save();
+  }
   return join(workspaceDataDirectory, `nx-helm-crds-${hashObject({ options: options ?? {}, pluginCode })}.json`);
 }
 

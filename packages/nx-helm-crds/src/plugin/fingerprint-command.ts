@@ -6,6 +6,11 @@ import { relativeInside } from '../core/paths/workspace-paths';
 
 const FINGERPRINT_MEMO = 'nx-helm-crds-fingerprint-memo.json';
 
+/** The fingerprint script's memo in Nx's workspace data directory (see memoArgument). */
+export function fingerprintMemoFile(dataDirectory: string): string {
+  return join(dataDirectory, FINGERPRINT_MEMO);
+}
+
 /**
  * Where package managers put the plugin, relative to the workspace root: node_modules (npm, pnpm, yarn,
  * workspaces), then the Nx wrapper's own installation (`nx init` in a repository without package.json).
@@ -59,7 +64,8 @@ const commands = new Map<string, string>();
 
 /** fingerprintCommandFor this package in the workspace, once per process (the plugin worker's). */
 export function fingerprintCommand(workspaceRoot: string, dataDirectory: string): string {
-  let command = commands.get(workspaceRoot);
-  if (command === undefined) commands.set(workspaceRoot, (command = fingerprintCommandFor(workspaceRoot, join(__dirname, '..', '..'), dataDirectory)));
+  const key = `${workspaceRoot}\n${dataDirectory}`;
+  let command = commands.get(key);
+  if (command === undefined) commands.set(key, (command = fingerprintCommandFor(workspaceRoot, join(__dirname, '..', '..'), dataDirectory)));
   return command;
 }

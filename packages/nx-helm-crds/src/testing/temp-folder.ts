@@ -45,3 +45,11 @@ export function tempFolders(prefix: string): (files?: Record<string, string>) =>
     return root;
   };
 }
+
+/**
+ * Blocks until the file system clock has moved on: file times have a tick's granularity, and a test that
+ * rewrites a file must do so on a later tick, as any real rewrite does.
+ */
+export function waitForNextFileTimeTick(): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -240,18 +240,36 @@ describe('recoverInterruptedWrite', () => {
   });
 
   it("leaves a chart alone while another host's lock is younger than the lock wait, and breaks an older one (an exited container, a committed lock)", async () => {
-    const elsewhere = (since?: number) => JSON.stringify({ pid: 1, host: `not-${hostname()}`, since });
-    writeFileSync(join(chart, LOCK_FILE), elsewhere(Date.now()));
+    // Its age is read from the file system's clock (the lock's modification time), not from either host's.
+    const lockFrom = (host: string, ageSeconds: number) => {
+      writeFileSync(join(chart, LOCK_FILE), JSON.stringify({ pid: 1, host }));
+      const taken = new Date(Date.now() - ageSeconds * 1000);
+      utimesSync(join(chart, LOCK_FILE), taken, taken);
+    };
+    const elsewhere = `not-${hostname()}`;
+    lockFrom(elsewhere, 100);
     writeFileSync(join(chart, 'crds/.a.yaml.nx-helm-crds-staging-999-abcd'), 'live writer');
     assert.equal(recoverInterruptedWrite(chart), undefined);
-    for (const since of [Date.now() - 121_000, undefined]) {
-      writeFileSync(join(chart, LOCK_FILE), elsewhere(since));
-      writeFileSync(join(chart, 'crds/.a.yaml.nx-helm-crds-staging-999-abcd'), 'left by a dead writer');
-      assert.deepEqual(recoverInterruptedWrite(chart), { files: 0, staleFiles: 1 }, `since ${since}`);
-    }
-    writeFileSync(join(chart, LOCK_FILE), elsewhere(Date.now() - 121_000));
+    lockFrom(elsewhere, 121);
+    assert.deepEqual(recoverInterruptedWrite(chart), { files: 0, staleFiles: 1 });
+    lockFrom(elsewhere, 121);
     await commitChartChanges(chart, [{ path: join(chart, 'crds/a.yaml'), content: 'new a\n' }], []);
     assert.deepEqual(snapshot(chart), { 'crds/a.yaml': 'new a\n', 'crds/b.yaml': 'old b\n' });
+  });
+
+  it("never follows a crds/ or templates/ that links elsewhere (another chart's, whose staging files may be a live write's)", () => {
+    const other = mkdtempSync(join(tmpdir(), 'nx-helm-crds-other-chart-'));
+    try {
+      writeFileSync(join(other, '.a.yaml.nx-helm-crds-staging-999-abcd'), "the other chart's write");
+      rmSync(join(chart, 'crds'), { recursive: true });
+      symlinkSync(other, join(chart, 'crds'));
+      symlinkSync(other, join(chart, 'templates'));
+      writeFileSync(join(chart, '.x.nx-helm-crds-staging-999-abcd'), 'left by a dead writer');
+      assert.deepEqual(recoverInterruptedWrite(chart), { files: 0, staleFiles: 1 });
+      assert.ok(existsSync(join(other, '.a.yaml.nx-helm-crds-staging-999-abcd')));
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('a write first recovers an interrupted one, then leaves no journal, lock or staging file', async () => {

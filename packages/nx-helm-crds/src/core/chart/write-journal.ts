@@ -255,7 +255,8 @@ function stagingFiles(chartDirectory: string): string[] {
     }
   };
   visit(chartDirectory, false);
-  for (const folder of WRITTEN_FOLDERS) visit(join(chartDirectory, folder), true);
+  // Only real folders: a crds/ linked to another chart's holds that chart's staging files, perhaps a live write's.
+  for (const folder of WRITTEN_FOLDERS) if (lstatSync(join(chartDirectory, folder), { throwIfNoEntry: false })?.isDirectory()) visit(join(chartDirectory, folder), true);
   return found;
 }
 
@@ -275,8 +276,6 @@ function safeList(directory: string): string[] {
 interface LockOwner {
   readonly pid: number;
   readonly host: string;
-  /** When the lock was taken (ms since the epoch): the only liveness sign of an owner on another host. */
-  readonly since?: number;
 }
 
 /**
@@ -286,7 +285,7 @@ interface LockOwner {
  */
 function tryLock(chartDirectory: string): (() => void) | undefined {
   const lockPath = join(chartDirectory, LOCK_FILE);
-  const me: LockOwner = { pid: process.pid, host: hostname(), since: Date.now() };
+  const me: LockOwner = { pid: process.pid, host: hostname() };
   const temp = stagingPathFor(lockPath);
   try {
     writeFileSync(temp, JSON.stringify(me), { flag: 'wx' });
@@ -303,7 +302,7 @@ function tryLock(chartDirectory: string): (() => void) | undefined {
       }
       const owner = readOwner(lockPath);
       if (owner === 'gone') continue;
-      if (isAlive(owner)) return undefined;
+      if (isAlive(owner, () => lockAgeMs(lockPath, temp))) return undefined;
       breakStaleLock(lockPath, owner);
     }
     return undefined;
@@ -342,20 +341,20 @@ function readOwner(lockPath: string): LockOwner | undefined | 'gone' {
   }
   try {
     const owner = JSON.parse(text) as LockOwner;
-    return typeof owner?.pid === 'number' && typeof owner.host === 'string' && (owner.since === undefined || typeof owner.since === 'number') ? owner : undefined;
+    return typeof owner?.pid === 'number' && typeof owner.host === 'string' ? owner : undefined;
   } catch {
     return undefined;
   }
 }
 
 /**
- * An unreadable lock counts as dead. An owner on another host (a shared folder, a container that exited, a
+ * An unreadable lock counts as dead. An owner on another host (a shared folder, a container that has exited, a
  * lock file committed by mistake) cannot be asked, so it counts as alive for as long as this run would wait
  * for a live one: a write holds the lock for seconds, never for that long.
  */
-function isAlive(owner: LockOwner | undefined): boolean {
+function isAlive(owner: LockOwner | undefined, ageMs: () => number): boolean {
   if (!owner) return false;
-  if (owner.host !== hostname()) return owner.since !== undefined && Date.now() - owner.since < LOCK_WAIT_MS;
+  if (owner.host !== hostname()) return ageMs() < LOCK_WAIT_MS;
   if (owner.pid === process.pid) return false;
   try {
     process.kill(owner.pid, 0);
@@ -363,6 +362,16 @@ function isAlive(owner: LockOwner | undefined): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * How long ago the lock was taken, by the file system's clock: the lock's modification time against that of
+ * the file this run has just written beside it, so neither host's clock is trusted.
+ */
+function lockAgeMs(lockPath: string, justWritten: string): number {
+  const lock = lstatSync(lockPath, { throwIfNoEntry: false });
+  const now = lstatSync(justWritten, { throwIfNoEntry: false });
+  return lock && now ? now.mtimeMs - lock.mtimeMs : 0;
 }
 
 function describeOwner(owner: LockOwner | undefined | 'gone'): string {

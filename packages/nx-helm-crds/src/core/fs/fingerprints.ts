@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { isSettled, type IdentityMemo } from './identity-memo';
 
 /**
  * Content hashes that become part of Nx cache keys (through `runtime` inputs). They use relative paths and
- * file contents only, never absolute paths, users or times, so two clones share cache entries; the one
- * identity hash is for local caches.
+ * file contents only, never absolute paths, users or times, so two clones share cache entries; the identity
+ * hash only looks a content hash up in this machine's memo.
  */
 
 function listFiles(root: string, relative = ''): string[] {
@@ -35,13 +36,19 @@ export function pluginCodeFingerprint(packageRoot: string): string {
 
 /**
  * The same files by identity (inode, size, times) instead of content: a tenth of the cost, and it changes
- * whenever the content may have. Local only, it holds no content: for keys of this machine's caches.
+ * whenever the content may have. Undefined while a file changed too recently to be identified (isSettled).
  */
-export function pluginCodeIdentity(packageRoot: string): string {
-  return digest(
-    codeFiles(packageRoot).map((path) => {
-      const { ino, size, mtimeMs, ctimeMs } = statSync(join(packageRoot, 'dist', path));
-      return `${path} ${ino} ${size} ${mtimeMs} ${ctimeMs}`;
-    }),
-  );
+export function pluginCodeIdentity(packageRoot: string, now = Date.now()): string | undefined {
+  const lines: string[] = [];
+  for (const path of codeFiles(packageRoot)) {
+    const { ino, size, mtimeMs, ctimeMs } = statSync(join(packageRoot, 'dist', path));
+    if (!isSettled(mtimeMs, ctimeMs, now)) return undefined;
+    lines.push(`${path} ${ino} ${size} ${mtimeMs} ${ctimeMs}`);
+  }
+  return digest(lines);
+}
+
+/** pluginCodeFingerprint, remembered under pluginCodeIdentity: every Nx command asks for it. */
+export function rememberedPluginCodeFingerprint(memo: IdentityMemo, packageRoot: string, now = Date.now()): string {
+  return memo.remembered('code', () => pluginCodeIdentity(packageRoot, now), () => pluginCodeFingerprint(packageRoot));
 }

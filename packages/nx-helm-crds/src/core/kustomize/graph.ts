@@ -125,7 +125,7 @@ function probeSignature(root: string, realRoot: string, path: string, lstats: Li
     if (symlinks.length > 0) stats = statSync(join(root, path), { throwIfNoEntry: false });
     if (!stats) return 'missing';
     const kind = stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other';
-    const real = symlinks.length > 0 ? relative(realRoot, realpathSync(join(root, path))) : path;
+    const real = relative(realRoot, symlinks.length > 0 ? realpathSync(join(root, path)) : join(realRoot, path));
     return `${kind} ${real} ${symlinks.join(',')}`;
   } catch (error) {
     return `error ${(error as NodeJS.ErrnoException).code ?? String(error)}`;

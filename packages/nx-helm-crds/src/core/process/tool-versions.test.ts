@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { IdentityMemo } from '../fs/identity-memo';
 import { inTempFolder } from '../../testing/temp-folder';
-import { rememberedToolVersion } from './tool-versions';
+import { rememberedToolVersion as rememberedAtRunTime } from './tool-versions';
 import type { ToolCommand } from './tool-resolution';
 
 const ELF = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]);
+
+/** As the fingerprint script would, seconds after the test wrote the files (fresh files are not identified yet). */
+const rememberedToolVersion = (memo: IdentityMemo, tool: ToolCommand, names: readonly string[], probe: (tool: ToolCommand) => string) =>
+  rememberedAtRunTime(memo, tool, names, probe, Date.now() + 10_000);
 
 /** Asks the "tool" for its version: the file's last byte, so a rewrite shows; counts the calls. */
 function versionProbe() {
@@ -41,7 +45,7 @@ describe('rememberedToolVersion', () => {
       assert.equal(probed.length, 2);
     }));
 
-  it('asks every time a script, or a version manager binary linked under the tool name, since they choose the version elsewhere', () =>
+  it('asks every time a script, a version manager binary linked under the tool name, or a binary in a shims folder, since they choose the version elsewhere', () =>
     inTempFolder(({ root }) => {
       const memo = IdentityMemo.open(join(root, 'memo.json'));
       const { probe, probed } = versionProbe();
@@ -49,11 +53,41 @@ describe('rememberedToolVersion', () => {
       executable(join(root, 'mise'), Buffer.concat([ELF, Buffer.from([3])]));
       symlinkSync(join(root, 'mise'), join(root, 'helm'));
       const linked: ToolCommand = { file: join(root, 'helm'), args: [], origin: 'PATH' };
+      mkdirSync(join(root, '.proto/shims'), { recursive: true });
+      const protoShim = executable(join(root, '.proto/shims/kustomize'), Buffer.concat([ELF, Buffer.from([4])]));
+      const otherTool = executable(join(root, 'helmfile'), Buffer.concat([ELF, Buffer.from([5])]));
       for (let run = 0; run < 2; run++) {
         rememberedToolVersion(memo, shim, ['kustomize', 'kubectl'], probe);
         rememberedToolVersion(memo, linked, ['helm'], probe);
+        rememberedToolVersion(memo, protoShim, ['kustomize', 'kubectl'], probe);
+        rememberedToolVersion(memo, otherTool, ['helm'], probe);
       }
-      assert.equal(probed.length, 4);
+      assert.equal(probed.length, 8);
+    }));
+
+  it('remembers a binary with a version in its name, and kubectl apart from a kustomize link to it (they answer differently)', () =>
+    inTempFolder(({ root }) => {
+      const memo = IdentityMemo.open(join(root, 'memo.json'));
+      const { probe, probed } = versionProbe();
+      const versioned = executable(join(root, 'helm-v4.1.4'), Buffer.concat([ELF, Buffer.from([6])]));
+      const kubectl = executable(join(root, 'kubectl'), Buffer.concat([ELF, Buffer.from([7])]));
+      const asKustomize: ToolCommand = { ...kubectl, args: ['build'] };
+      for (let run = 0; run < 2; run++) {
+        rememberedToolVersion(memo, versioned, ['helm'], probe);
+        rememberedToolVersion(memo, kubectl, ['kustomize', 'kubectl'], probe);
+        rememberedToolVersion(memo, asKustomize, ['kustomize', 'kubectl'], probe);
+      }
+      assert.equal(probed.length, 3);
+    }));
+
+  it('asks a binary written moments ago every time: a rewrite in the same clock tick would keep its identity', () =>
+    inTempFolder(({ root }) => {
+      const memo = IdentityMemo.open(join(root, 'memo.json'));
+      const { probe, probed } = versionProbe();
+      const fresh = executable(join(root, 'kubectl'), Buffer.concat([ELF, Buffer.from([8])]));
+      rememberedAtRunTime(memo, fresh, ['kubectl'], probe);
+      rememberedAtRunTime(memo, fresh, ['kubectl'], probe);
+      assert.equal(probed.length, 2);
     }));
 
   it('remembers a binary reached through a link by its real file, and never a failed probe', () =>

@@ -23,9 +23,11 @@ function startsWithNativeMagic(path: string): boolean {
 }
 
 /**
- * Whether the tool's version follows from its file alone: a compiled executable named for the tool. Scripts
- * (asdf shims) and dispatchers named otherwise (mise and aqua link every tool to their own binary) pick a
- * version from the directory, the environment or a config file, so they are asked every time.
+ * Whether the tool's version follows from its file alone: a compiled executable named for the tool (with an
+ * optional version suffix: kubectl, kustomize-v5.6.0, helm.exe). Scripts (asdf shims), dispatchers named
+ * otherwise (mise and aqua link every tool to their own binary) and anything in a shims folder (proto's
+ * compiled shims) pick a version from the directory, the environment or a config file, so they are asked
+ * every time.
  */
 function versionFollowsFromFile(file: string, names: readonly string[]): boolean {
   let real;
@@ -35,15 +37,16 @@ function versionFollowsFromFile(file: string, names: readonly string[]): boolean
     return false;
   }
   const name = basename(real).toLowerCase().replace(/\.exe$/, '');
-  return names.some((toolName) => name.startsWith(toolName)) && startsWithNativeMagic(real);
+  const namedForTool = names.some((toolName) => new RegExp(`^${toolName}(?:[-_.]?v?\\d[\\w.+-]*)?$`).test(name));
+  const inShims = [file, real].some((path) => path.split(/[\\/]/).includes('shims'));
+  return namedForTool && !inShims && startsWithNativeMagic(real);
 }
 
 /**
  * `probe(tool)`, remembered under the identity of the tool's file when the version follows from the file
  * alone: asking kubectl costs 0.1 s and helm as much, on every Nx command (the versions are in every cache key).
  */
-export function rememberedToolVersion(memo: IdentityMemo, tool: ToolCommand, names: readonly string[], probe: (tool: ToolCommand) => string): string {
-  const identity = versionFollowsFromFile(tool.file, names) ? fileIdentity(tool.file) : undefined;
-  if (identity === undefined) return probe(tool);
-  return memo.get(`${names.join('/')} version ${identity}`, () => probe(tool));
+export function rememberedToolVersion(memo: IdentityMemo, tool: ToolCommand, names: readonly string[], probe: (tool: ToolCommand) => string, now = Date.now()): string {
+  const identity = () => (versionFollowsFromFile(tool.file, names) ? fileIdentity(tool.file, now) : undefined);
+  return memo.remembered(`${names.join('/')} version ${tool.args.join(' ')}`, identity, () => probe(tool));
 }
