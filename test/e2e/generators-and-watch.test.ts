@@ -12,7 +12,8 @@ const WATCHING = /\[crds-watch\] watching 8 files of examples\/operator\/config\
 describe('adopting the plugin with the generators', () => {
   let workspace: TestWorkspace;
   before(() => {
-    workspace = createWorkspace();
+    // Adoption as a user does it: Nx loads the newly registered plugin its default way.
+    workspace = createWorkspace({ isolatedPlugins: true });
     const nxJson = JSON.parse(workspace.read('nx.json'));
     delete nxJson.plugins;
     workspace.write('nx.json', JSON.stringify(nxJson, null, 2));

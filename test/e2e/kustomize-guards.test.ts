@@ -168,7 +168,8 @@ describe('inferred inputs follow generator and transformer configs', () => {
   };
 
   before(() => {
-    workspace = createWorkspace();
+    // Inputs inferred anew across commands, as Nx loads the plugin by default and in the daemon's workers.
+    workspace = createWorkspace({ isolatedPlugins: true });
     workspace.write(
       `${KUSTOMIZATION}/kustomization.yaml`,
       'resources:\n- crd.yaml\ngenerators:\n- generator.yaml\ntransformers:\n- transformer.yaml\nreplacements:\n' +

@@ -27,7 +27,8 @@ function git(workspace: TestWorkspace, ...args: string[]): void {
 describe('invalid plugin options stop Nx with the nx.json path of each problem', () => {
   let workspace: TestWorkspace;
   before(() => {
-    workspace = createWorkspace({ keepGeneratedCrds: true });
+    // The errors cross from Nx's plugin worker to the command's output, as users see them.
+    workspace = createWorkspace({ keepGeneratedCrds: true, isolatedPlugins: true });
   });
   after(() => workspace.remove());
 

@@ -55,7 +55,22 @@ export interface WorkspaceOptions {
    * is the repo's compiled package), or a directory whose node_modules an npm install filled.
    */
   readonly nodeModules?: string;
+  /**
+   * Load the plugins as Nx does by default, each in a worker process of its own (default: in Nx's process, see
+   * IN_PROCESS_PLUGINS). For the tests of how Nx loads the plugin, reports its errors and follows its inputs.
+   */
+  readonly isolatedPlugins?: boolean;
 }
+
+/**
+ * Without the daemon, Nx starts one worker process per plugin for every command by default: four here (its three
+ * built-in plugins and ours), about 2.5 s of CPU per nx command, a third of the suite's CPU on the 2-core CI
+ * machine. The tests of createWorkspace's workspaces load the plugins in Nx's own process instead: what the plugin
+ * infers and what its executors do does not depend on where Nx loads it. Nx's default stays tested where loading is
+ * the point: the installs of the packed tarball and through the wrapper, the README command, the generators,
+ * invalid plugin options, inputs across commands with and without the daemon (isolatedPlugins), and the bench smoke.
+ */
+const IN_PROCESS_PLUGINS: NodeJS.ProcessEnv = { NX_ISOLATE_PLUGINS: 'false' };
 
 /** A new workspace holding the example operator, wired like the repo (nx.json targetDefaults, project.json). */
 export function createWorkspace(options: WorkspaceOptions = {}): TestWorkspace {
@@ -65,10 +80,11 @@ export function createWorkspace(options: WorkspaceOptions = {}): TestWorkspace {
   cpSync(join(REPO_ROOT, 'nx.json'), join(root, 'nx.json'));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'e2e-workspace', private: true }, null, 2));
   symlinkSync(join(options.nodeModules ?? REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
-  return workspaceAt(root);
+  return workspaceAt(root, options.isolatedPlugins ? {} : IN_PROCESS_PLUGINS);
 }
 
-export function workspaceAt(root: string): TestWorkspace {
+/** `env`: what every nx command of the workspace gets on top of nxEnv (a command's own overrides win). */
+export function workspaceAt(root: string, env: NodeJS.ProcessEnv = {}): TestWorkspace {
   const path = (relative: string) => join(root, relative);
   return {
     root,
@@ -78,7 +94,7 @@ export function workspaceAt(root: string): TestWorkspace {
       mkdirSync(dirname(path(relative)), { recursive: true });
       writeFileSync(path(relative), content);
     },
-    nx: (args, env) => runNx(root, args, env),
+    nx: (args, overrides) => runNx(root, args, { ...env, ...overrides }),
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
 }
