@@ -22,7 +22,7 @@ export interface VerifyExecutorSchema {
   requireDependencies?: boolean;
   /** How the result is printed: `text` for people; `json` prints the report (schemas/verify-report.schema.json); `github` adds workflow annotations (`::error file=…,line=…`) at the differing line of each chart file. Unset: `github` when $GITHUB_ACTIONS is true, else `text`. The JSON report file is written in every format. */
   format?: 'text' | 'json' | 'github';
-  /** The helm-crds target of this project whose chart and CRD selection are verified. Only needed when the project has more than one. */
+  /** The helm-crds target whose chart and CRD selection are verified: `target` of this project, or `project:target` of another. Only needed when it is not this project's one helm-crds target. */
   helmCrdsTarget?: string;
   /** Workspace-relative file for the JSON report. Defaults to `dist/nx-helm-crds/<project>/<target>.json`. */
   report?: string;
