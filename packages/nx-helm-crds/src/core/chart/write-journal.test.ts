@@ -212,6 +212,14 @@ describe('recoverInterruptedWrite', () => {
     assert.throws(() => recoverInterruptedWrite(chart), (error: unknown) => error instanceof UserError && /is not valid JSON.*git status.*delete that file/.test(error.message));
   });
 
+  it('breaks a lock whose pid is not a process id (a committed lock naming 0 or -1 would ask about every process)', () => {
+    for (const pid of [0, -1, 1.5]) {
+      writeFileSync(join(chart, LOCK_FILE), JSON.stringify({ pid, host: hostname() }));
+      writeFileSync(join(chart, 'crds/.a.yaml.nx-helm-crds-staging-999-abcd'), 'left by a dead writer');
+      assert.deepEqual(recoverInterruptedWrite(chart), { files: 0, staleFiles: 1 }, `pid ${pid}`);
+    }
+  });
+
   it('leaves a chart alone while a live process holds its lock, and breaks the lock of a dead one', () => {
     const sleeper = spawn('sleep', ['30']);
     try {

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { printable } from '../shared/printable';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   canRollForward,
@@ -341,7 +342,9 @@ function readOwner(lockPath: string): LockOwner | undefined | 'gone' {
   }
   try {
     const owner = JSON.parse(text) as LockOwner;
-    return typeof owner?.pid === 'number' && typeof owner.host === 'string' ? owner : undefined;
+    // A lock file can be committed: a pid that is not a process id (0 and -1 would ask about a whole process
+    // group or every process) makes it unreadable, that is dead.
+    return Number.isSafeInteger(owner?.pid) && owner.pid > 0 && typeof owner.host === 'string' ? owner : undefined;
   } catch {
     return undefined;
   }
@@ -375,7 +378,7 @@ function lockAgeMs(lockPath: string, justWritten: string): number {
 }
 
 function describeOwner(owner: LockOwner | undefined | 'gone'): string {
-  return owner && owner !== 'gone' ? `process ${owner.pid} on ${owner.host}` : 'unknown process';
+  return owner && owner !== 'gone' ? `process ${owner.pid} on ${printable(owner.host)}` : 'unknown process';
 }
 
 /**
