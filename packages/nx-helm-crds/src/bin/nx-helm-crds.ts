@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { rememberedPluginCodeFingerprint } from '../core/fs/fingerprints';
 import { IdentityMemo } from '../core/fs/identity-memo';
-import { resolveHelm, resolveKustomize, type ToolCommand } from '../core/process/tool-resolution';
+import { HELM_BINARIES, KUSTOMIZE_BINARIES, resolveHelm, resolveKustomize, type ToolCommand } from '../core/process/tool-resolution';
 import { rememberedToolVersion } from '../core/process/tool-versions';
 
 // Loaded only when the memo cannot answer: this script runs before every Nx task hash, so its start-up counts.
@@ -43,7 +43,7 @@ function toolLines(memo: IdentityMemo, args: readonly string[]): string[] {
     if (value !== undefined) index++;
     if (flag === '--kustomize') {
       const kustomize = resolveKustomize({ explicit: value, workspaceRoot: process.cwd() });
-      lines.push(`kustomize ${rememberedToolVersion(memo, kustomize, ['kustomize', 'kubectl'], kustomizeVersion)}`);
+      lines.push(`kustomize ${rememberedToolVersion(memo, kustomize, KUSTOMIZE_BINARIES, kustomizeVersion)}`);
     } else if (flag === '--helm') {
       lines.push(`helm ${helmVersionOrAbsent(memo, value)}`);
     } else if (flag !== '--memo' || value === undefined) {
@@ -66,7 +66,7 @@ function helmVersionOrAbsent(memo: IdentityMemo, explicit: string | undefined): 
   } catch {
     return 'not found';
   }
-  return rememberedToolVersion(memo, helm, ['helm'], helmVersion);
+  return rememberedToolVersion(memo, helm, HELM_BINARIES, helmVersion);
 }
 
 function main(argv: string[]): number {

@@ -84,10 +84,14 @@ function resolveTool(spec: ToolSpec, { explicit, workspaceRoot, env = process.en
   throw new UserError(spec.notFound);
 }
 
+/** The binaries each tool is looked up as on PATH, in order; also the names its binaries go by. */
+export const KUSTOMIZE_BINARIES = ['kustomize', 'kubectl'] as const;
+export const HELM_BINARIES = ['helm'] as const;
+
 const KUSTOMIZE: ToolSpec = {
   tool: 'kustomize',
   envVariable: KUSTOMIZE_ENV,
-  onPath: ['kustomize', 'kubectl'],
+  onPath: KUSTOMIZE_BINARIES,
   command: kustomizeCommand,
   install: 'https://kubectl.docs.kubernetes.io/installation/kustomize/',
   notFound:
@@ -101,7 +105,7 @@ const HELM_ENV = 'NX_HELM_CRDS_HELM';
 const HELM: ToolSpec = {
   tool: 'helm',
   envVariable: HELM_ENV,
-  onPath: ['helm'],
+  onPath: HELM_BINARIES,
   command: (file, origin) => ({ file, args: [], origin }),
   install: 'https://helm.sh/docs/intro/install/',
   notFound:
