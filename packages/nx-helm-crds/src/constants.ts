@@ -22,3 +22,9 @@ export function defaultOutputPath(projectName: string, file: string): string {
  * shell PATH. plugin/fingerprint-command.ts finds the package from the workspace root.
  */
 export const FINGERPRINT_BIN = 'dist/bin/nx-helm-crds.js';
+
+/**
+ * The fingerprint script's memo (tool versions and the plugin code hash by file identity), in Nx's workspace
+ * data directory, which `nx reset` clears.
+ */
+export const FINGERPRINT_MEMO = 'nx-helm-crds-fingerprint-memo.json';

@@ -9,19 +9,22 @@ import { inTempFolder } from '../testing/temp-folder';
 const BIN = join(__dirname, 'nx-helm-crds.js');
 
 function fingerprint(cwd: string, ...args: string[]): string[] {
-  return execFileSync(process.execPath, [BIN, 'fingerprint', ...args], { cwd, encoding: 'utf8', env: { PATH: '' } }).trim().split('\n');
+  return execFileSync(process.execPath, [BIN, 'fingerprint', ...args], { cwd, encoding: 'utf8', env: { PATH: '', ...dataDirectory } }).trim().split('\n');
 }
 
-describe('nx-helm-crds fingerprint --memo', { skip: skipWithoutPinned('kubectl') || skipWithoutPinned('helm') }, () => {
+let dataDirectory: Record<string, string> = {};
+
+describe('nx-helm-crds fingerprint, with its memo in the workspace data directory', { skip: skipWithoutPinned('kubectl') || skipWithoutPinned('helm') }, () => {
   it('answers from the memo while the binaries are the same files, and asks another file (or a fresh copy) itself', () =>
     inTempFolder(({ root }) => {
-      const args = ['--memo', '.nx/workspace-data/memo.json', '--kustomize', PINNED_TOOLS.kubectl, '--helm', PINNED_TOOLS.helm];
+      const args = ['--kustomize', PINNED_TOOLS.kubectl, '--helm', PINNED_TOOLS.helm];
+      dataDirectory = {};
       const [plugin, kustomize, helm] = fingerprint(root, ...args);
       assert.match(plugin, /^nx-helm-crds \S+ [0-9a-f]{32}$/);
       assert.deepEqual([kustomize, helm], ['kustomize v5.6.0', 'helm v4.1.4+g05fa379']);
 
       // What the memo holds is what the next command prints: it did not ask the binaries again.
-      const memoFile = join(root, '.nx/workspace-data/memo.json');
+      const memoFile = join(root, '.nx/workspace-data/nx-helm-crds-fingerprint-memo.json');
       const memo = JSON.parse(readFileSync(memoFile, 'utf8')) as Record<string, string>;
       assert.deepEqual(Object.values(memo).filter((value) => value.startsWith('v')), ['v5.6.0', 'v4.1.4+g05fa379']);
       writeFileSync(memoFile, JSON.stringify(Object.fromEntries(Object.entries(memo).map(([key, value]) => [key, `remembered-${value}`]))));
@@ -32,8 +35,10 @@ describe('nx-helm-crds fingerprint --memo', { skip: skipWithoutPinned('kubectl')
 
       copyFileSync(PINNED_TOOLS.kubectl, join(root, 'kubectl'));
       execFileSync('chmod', ['+x', 'kubectl'], { cwd: root });
-      assert.deepEqual(fingerprint(root, '--memo', '.nx/workspace-data/memo.json', '--kustomize', './kubectl').slice(1), ['kustomize v5.6.0']);
-      // Without --memo nothing is remembered.
-      assert.deepEqual(fingerprint(root, '--kustomize', PINNED_TOOLS.kubectl, '--helm', PINNED_TOOLS.helm).slice(1), ['kustomize v5.6.0', 'helm v4.1.4+g05fa379']);
+      assert.deepEqual(fingerprint(root, '--kustomize', './kubectl').slice(1), ['kustomize v5.6.0']);
+      // Where NX_WORKSPACE_DATA_DIRECTORY says, as Nx keeps its data: the memo there knows nothing yet.
+      dataDirectory = { NX_WORKSPACE_DATA_DIRECTORY: join(root, 'elsewhere') };
+      assert.deepEqual(fingerprint(root, ...args).slice(1), ['kustomize v5.6.0', 'helm v4.1.4+g05fa379']);
+      assert.ok(readFileSync(join(root, 'elsewhere/nx-helm-crds-fingerprint-memo.json'), 'utf8').includes('v5.6.0'));
     }));
 });

@@ -9,25 +9,26 @@ import { rememberedPluginCodeFingerprint } from '../core/fs/fingerprints';
 import { IdentityMemo } from '../core/fs/identity-memo';
 import { HELM_BINARIES, KUSTOMIZE_BINARIES, resolveHelm, resolveKustomize, type ToolCommand } from '../core/process/tool-resolution';
 import { rememberedToolVersion } from '../core/process/tool-versions';
+import { FINGERPRINT_MEMO } from '../constants';
 
 // Loaded only when the memo cannot answer: this script runs before every Nx task hash, so its start-up counts.
 const kustomizeVersion = (tool: ToolCommand) => (require('../core/kustomize/client') as typeof import('../core/kustomize/client')).kustomizeVersion(tool);
 const helmVersion = (tool: ToolCommand) => (require('../core/helm/client') as typeof import('../core/helm/client')).helmVersion(tool);
 
-const USAGE = `Usage: nx-helm-crds fingerprint [--memo <file>] [--kustomize [<command>]] [--helm [<command>]]
+const USAGE = `Usage: nx-helm-crds fingerprint [--kustomize [<command>]] [--helm [<command>]]
 
 Prints what a cache key needs and file globs cannot express, one line each, for use as an Nx "runtime" input:
   nx-helm-crds <version> <hash of the plugin's code>   always
   kustomize <version>                                   with --kustomize (the same lookup as the executor)
   helm <version> | helm not found                       with --helm (the same lookup as verify)
---memo keeps the versions and the code hash in <file>, under the identity of the files they come from, so the
-next command does not ask the tools again. Run it from the workspace root, as Nx does.`;
+The versions and the code hash are kept in Nx's workspace data directory (nx-helm-crds-fingerprint-memo.json,
+cleared by nx reset) under the identity of the files they come from, so the next command does not ask the tools
+again. Run it from the workspace root, as Nx does.`;
 
 function fingerprint(args: string[]): string[] {
   const packageRoot = join(__dirname, '..', '..');
   const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
-  const memoFile = valueOf(args, '--memo');
-  const memo = IdentityMemo.open(memoFile === undefined ? undefined : resolve(memoFile));
+  const memo = IdentityMemo.open(memoFile(process.env));
   try {
     return [`nx-helm-crds ${version} ${rememberedPluginCodeFingerprint(memo, packageRoot)}`, ...toolLines(memo, args)];
   } finally {
@@ -46,16 +47,19 @@ function toolLines(memo: IdentityMemo, args: readonly string[]): string[] {
       lines.push(`kustomize ${rememberedToolVersion(memo, kustomize, KUSTOMIZE_BINARIES, kustomizeVersion)}`);
     } else if (flag === '--helm') {
       lines.push(`helm ${helmVersionOrAbsent(memo, value)}`);
-    } else if (flag !== '--memo' || value === undefined) {
+    } else {
       throw new Error(`Unknown argument ${flag}.\n${USAGE}`);
     }
   }
   return lines;
 }
 
-function valueOf(args: readonly string[], flag: string): string | undefined {
-  const index = args.indexOf(flag);
-  return index === -1 ? undefined : args[index + 1];
+/**
+ * The memo in Nx's workspace data directory, found from the environment as Nx finds it, so the runtime command
+ * names no path: the command is part of the cache key, and must be the same wherever the directory is.
+ */
+function memoFile(env: NodeJS.ProcessEnv): string {
+  return resolve(env.NX_WORKSPACE_DATA_DIRECTORY || env.NX_PROJECT_GRAPH_CACHE_DIRECTORY || join('.nx', 'workspace-data'), FINGERPRINT_MEMO);
 }
 
 /** verify renders only when helm exists, so "not found" is a cache key of its own rather than an error. */

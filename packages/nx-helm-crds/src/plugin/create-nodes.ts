@@ -157,7 +157,7 @@ function chartProject(configured: ConfiguredChart | undefined, { options, option
     config,
     names: targetNames(options),
     optionExecutors,
-    fingerprintCommand: fingerprintCommand(workspaceRoot, workspaceDataDirectory),
+    fingerprintCommand: fingerprintCommand(workspaceRoot),
     kustomize: options?.kustomize,
     helmBinary: options?.helmBinary,
     remoteResources: options?.remoteResources ?? 'fail',

@@ -45,17 +45,6 @@ describe('fingerprintCommandFor', () => {
     assert.equal(fingerprintCommandFor(workspacePackage, workspacePackage), 'node ./dist/bin/nx-helm-crds.js fingerprint', 'the plugin repository itself');
   });
 
-  it("keeps the memo in Nx's workspace data directory when it is inside the workspace, by a relative path", () => {
-    const plugin = pluginAt('memo/node_modules/nx-helm-crds');
-    const command = 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint';
-    assert.equal(
-      fingerprintCommandFor(join(root, 'memo'), plugin, join(root, 'memo/.nx/workspace-data')),
-      `${command} --memo .nx/workspace-data/nx-helm-crds-fingerprint-memo.json`,
-    );
-    assert.equal(fingerprintCommandFor(join(root, 'memo'), plugin, join(root, 'elsewhere/data')), command, 'outside the workspace: no memo');
-    assert.equal(fingerprintCommandFor(join(root, 'memo'), plugin, join(root, 'memo/my data')), command, 'a path the shell would split: no memo');
-  });
-
   it('refuses a plugin outside the workspace, or without its script, saying how to install it', () => {
     const outside = pluginAt('global/lib/nx-helm-crds');
     mkdirSync(join(root, 'plain'), { recursive: true });

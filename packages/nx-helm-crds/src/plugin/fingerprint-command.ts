@@ -1,12 +1,10 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { FINGERPRINT_BIN, PLUGIN_NAME } from '../constants';
+import { FINGERPRINT_BIN, FINGERPRINT_MEMO, PLUGIN_NAME } from '../constants';
 import { UserError } from '../core/shared/errors';
 import { relativeInside } from '../core/paths/workspace-paths';
 
-const FINGERPRINT_MEMO = 'nx-helm-crds-fingerprint-memo.json';
-
-/** The fingerprint script's memo in Nx's workspace data directory (see memoArgument). */
+/** The fingerprint script's memo in Nx's workspace data directory. */
 export function fingerprintMemoFile(dataDirectory: string): string {
   return join(dataDirectory, FINGERPRINT_MEMO);
 }
@@ -32,7 +30,7 @@ function realpathOrUndefined(path: string): string | undefined {
  * would put node's error (with the clone's path) into the key instead of the tool versions. So the command
  * is refused here, with what to do, rather than left to fail silently on every run.
  */
-export function fingerprintCommandFor(workspaceRoot: string, packageRoot: string, dataDirectory?: string): string {
+export function fingerprintCommandFor(workspaceRoot: string, packageRoot: string): string {
   const plugin = realpathOrUndefined(packageRoot);
   const root = realpathOrUndefined(workspaceRoot) ?? workspaceRoot;
   const installed = INSTALL_LOCATIONS.find((location) => plugin !== undefined && realpathOrUndefined(join(root, location)) === plugin);
@@ -45,27 +43,14 @@ export function fingerprintCommandFor(workspaceRoot: string, packageRoot: string
         `in the workspace (\`npm add -D ${PLUGIN_NAME}\`, or \`nx add ${PLUGIN_NAME}\` with the Nx wrapper) and run nx from the workspace root.`,
     );
   }
-  return `node ${location}/${FINGERPRINT_BIN} fingerprint${memoArgument(root, dataDirectory)}`;
-}
-
-/**
- * Where the script remembers versions between commands: Nx's workspace data directory, which `nx reset`
- * clears. Only by a workspace-relative path (for the same reason as above) that needs no shell quoting; a
- * data directory elsewhere (NX_WORKSPACE_DATA_DIRECTORY) goes without the memo, and the tools are asked on
- * every command.
- */
-function memoArgument(root: string, dataDirectory: string | undefined): string {
-  const inside = dataDirectory === undefined ? undefined : relativeInside(root, realpathOrUndefined(dataDirectory) ?? dataDirectory);
-  const memo = inside ? [...inside.split(sep), FINGERPRINT_MEMO].join('/') : undefined;
-  return memo && /^[\w./@-]+$/.test(memo) ? ` --memo ${memo}` : '';
+  return `node ${location}/${FINGERPRINT_BIN} fingerprint`;
 }
 
 const commands = new Map<string, string>();
 
 /** fingerprintCommandFor this package in the workspace, once per process (the plugin worker's). */
-export function fingerprintCommand(workspaceRoot: string, dataDirectory: string): string {
-  const key = `${workspaceRoot}\n${dataDirectory}`;
-  let command = commands.get(key);
-  if (command === undefined) commands.set(key, (command = fingerprintCommandFor(workspaceRoot, join(__dirname, '..', '..'), dataDirectory)));
+export function fingerprintCommand(workspaceRoot: string): string {
+  let command = commands.get(workspaceRoot);
+  if (command === undefined) commands.set(workspaceRoot, (command = fingerprintCommandFor(workspaceRoot, join(__dirname, '..', '..'))));
   return command;
 }
