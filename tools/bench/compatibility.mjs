@@ -43,7 +43,7 @@ try {
   const git = (...gitArgs) => execFileSync('git', ['-c', 'user.email=bench@example.com', '-c', 'user.name=bench', ...gitArgs], { cwd: root, stdio: 'pipe' });
   // The same verify with the guard off, as a second target (Nx does not coerce nested options given on the command line).
   // It takes the inferred verify target's options and inputs, less the one input the guard adds (the chart's git tree
-  // at previousRevision), so the two differ only by the guard: Nx hashes the same files and runs the same fingerprint.
+  // at previousRevision), so the two differ only by the guard: Nx hashes the same files and options.
   const shown = spawnSync(process.execPath, ['node_modules/nx/dist/bin/nx.js', 'show', 'project', chart.project, '--json'], { cwd: root, env, encoding: 'utf8' });
   if (shown.status !== 0) throw new Error(`nx show project failed:\n${shown.stdout}\n${shown.stderr}`);
   const inferredVerify = JSON.parse(shown.stdout).targets.verify;

@@ -59,6 +59,7 @@ import { createHash } from 'node:crypto';
 import {
   closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -170,7 +171,8 @@ function machineFacts(pluginDir) {
     }
   };
   const kubectlVersion = spawnSync(kubectl, ['version', '--client'], { encoding: 'utf8' }).stdout ?? '';
-  const fingerprint = spawnSync(process.execPath, [join(pluginDir, 'dist/bin/nx-helm-crds.js'), 'fingerprint'], { encoding: 'utf8', cwd: REPO_ROOT }).stdout?.trim();
+  const pluginVersion = JSON.parse(readFileSync(join(pluginDir, 'package.json'), 'utf8')).version;
+  const pluginCode = createRequire(import.meta.url)(join(pluginDir, 'dist/core/fs/fingerprints.js')).pluginCodeFingerprint(pluginDir);
   return {
     date: new Date().toISOString(),
     hostname: os.hostname(),
@@ -181,7 +183,7 @@ function machineFacts(pluginDir) {
     memoryBytes: os.totalmem(),
     node: process.version,
     nx: JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/nx/package.json'), 'utf8')).version,
-    plugin: fingerprint,
+    plugin: `nx-helm-crds ${pluginVersion} ${pluginCode}`,
     kubectl: /Client Version:\s*(\S+)/.exec(kubectlVersion)?.[1],
     kustomize: /Kustomize Version:\s*(\S+)/.exec(kubectlVersion)?.[1],
     kustomizeBinary: kubectl,

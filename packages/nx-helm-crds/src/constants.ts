@@ -1,4 +1,5 @@
 /** Names and paths shared by the executors, the inferred targets and the generators. */
+import { join } from 'node:path';
 
 export const PLUGIN_NAME = 'nx-helm-crds';
 
@@ -16,15 +17,11 @@ export function defaultOutputPath(projectName: string, file: string): string {
   return `${OUTPUT_ROOT}/${projectName}/${file}`;
 }
 
-/**
- * The script `runtime` inputs run with node, relative to the installed package: through node and a file
- * path it works in every install mode (npm, pnpm, yarn, the Nx wrapper) without an executable bit or a
- * shell PATH. plugin/fingerprint-command.ts finds the package from the workspace root.
- */
-export const FINGERPRINT_BIN = 'dist/bin/nx-helm-crds.js';
+/** The installed package (dist/constants.js is one level below it): its package.json and compiled code. */
+export const PACKAGE_ROOT = join(__dirname, '..');
 
 /**
- * The fingerprint script's memo (tool versions and the plugin code hash by file identity), in Nx's workspace
- * data directory, which `nx reset` clears.
+ * The memo of tool versions and code hashes by file identity (IdentityMemo), and of the inference cache's file,
+ * in Nx's workspace data directory, which `nx reset` clears.
  */
-export const FINGERPRINT_MEMO = 'nx-helm-crds-fingerprint-memo.json';
+export const IDENTITY_MEMO = 'nx-helm-crds-identity-memo.json';

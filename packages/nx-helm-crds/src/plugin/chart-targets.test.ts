@@ -13,7 +13,6 @@ const request: ChartTargetsRequest = {
   remoteReferences: [],
   names: DEFAULT_TARGET_NAMES,
   optionExecutors: chartOptionExecutors(executorOptionNames(readExecutorSchemas())),
-  fingerprintCommand: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint',
   remoteResources: 'fail',
   baselineCharts: ['charts/kserve'],
 };
@@ -39,24 +38,14 @@ describe('chartTargets', () => {
     assert.deepEqual(targets['helm-crds'].inputs, chartTargets(request)['helm-crds'].inputs, 'keyed on the same files');
   });
 
-  it('makes the files the kustomization reads, and the tool versions, the cache key of kustomize-build', () => {
-    assert.deepEqual(chartTargets(request)['kustomize-build'].inputs, [
-      '{workspaceRoot}/config/crd/bases/a.yaml',
-      '{workspaceRoot}/config/crd/kustomization.yaml',
-      { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --kustomize --helm' },
-    ]);
+  it('makes the files the kustomization reads the cache key of kustomize-build, and runs no process for it', () => {
+    assert.deepEqual(chartTargets(request)['kustomize-build'].inputs, ['{workspaceRoot}/config/crd/bases/a.yaml', '{workspaceRoot}/config/crd/kustomization.yaml']);
     const pinned = chartTargets({ ...request, kustomize: 'tools/bin/my kubectl', helmBinary: 'tools/helm' })['kustomize-build'];
-    assert.deepEqual(pinned.inputs?.at(-1), { runtime: "node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --kustomize 'tools/bin/my kubectl' --helm tools/helm" });
     assert.equal(pinned.options.kustomize, 'tools/bin/my kubectl');
-  });
-
-  it('uses one runtime command for every target of every chart, so Nx runs it once per invocation', () => {
-    const runtimeInputs = [chartTargets(request), chartTargets({ ...request, chart: 'charts/other', projectName: 'other' })]
-      .flatMap((targets) => Object.values(targets))
+    const runtimeInputs = Object.values(chartTargets(request))
       .flatMap((target) => target.inputs ?? [])
-      .filter((input) => typeof input === 'object' && 'runtime' in input && input.runtime.includes(' fingerprint '));
-    assert.equal(runtimeInputs.length, 6);
-    assert.equal(new Set(runtimeInputs.map((input) => JSON.stringify(input))).size, 1);
+      .filter((input) => typeof input === 'object' && 'runtime' in input);
+    assert.deepEqual(runtimeInputs, [{ runtime: 'git ls-tree -z --end-of-options HEAD -- charts/kserve' }], 'only the compatibility baseline is read by a process');
   });
 
   it('restores only files named like the generated ones from the cache, in write mode only', () => {
@@ -131,7 +120,6 @@ describe('chartTargets', () => {
     assert.deepEqual(verify.inputs?.slice(3), [
       '{workspaceRoot}/ci/values.yaml',
       '{workspaceRoot}/config/default/kustomization.yaml',
-      { runtime: 'node node_modules/nx-helm-crds/dist/bin/nx-helm-crds.js fingerprint --kustomize --helm tools/helm' },
       { env: 'GITHUB_ACTIONS' },
       { runtime: 'git ls-tree -z --end-of-options HEAD -- charts/kserve' },
     ]);

@@ -20,8 +20,6 @@ export interface ChartTargetsRequest {
   readonly names: TargetNames;
   /** Which executor each chart option goes to (chartOptionExecutors of the executors' schemas). */
   readonly optionExecutors: ChartOptionExecutors;
-  /** The command that prints the plugin's and the tools' versions (fingerprintCommandFor). */
-  readonly fingerprintCommand: string;
   readonly kustomize?: string;
   readonly helmBinary?: string;
   /** Files the reference overlay (verify.referenceOverlay) reads, workspace-relative. */
@@ -42,17 +40,6 @@ export interface ChartTargetsRequest {
 }
 
 const shellQuote = (value: string): string => (/^[\w./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
-
-/**
- * The one `runtime` input of every target: the plugin's code and the kustomize and helm versions. It is the
- * same command for every chart, so Nx runs it once per invocation however many charts there are; everything
- * chart-specific is a file input, which Nx hashes natively. The command reaches the plugin by a path relative
- * to the workspace root, wherever it is installed, so two clones get the same key.
- */
-function toolsFingerprint(command: string, kustomize: string | undefined, helmBinary: string | undefined): { runtime: string } {
-  const args = ['--kustomize', ...(kustomize ? [kustomize] : []), '--helm', ...(helmBinary ? [helmBinary] : [])];
-  return { runtime: [command, ...args.map(shellQuote)].join(' ') };
-}
 
 /**
  * The compatibility guard compares with the chart as committed at previousRevision, which no file input
@@ -83,7 +70,6 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
   const helmCrdsOptions = definedOnly({ chart, ...chartOptionsFor(config, 'helm-crds', request.optionExecutors), buildTarget, pipelineTarget: names.crds });
   const generate = config.generate !== false;
   const verifyOptions = definedOnly({ ...config.verify, helmBinary: request.helmBinary });
-  const tools = toolsFingerprint(request.fingerprintCommand, request.kustomize, request.helmBinary);
   const kustomizationFiles = request.kustomizationFiles.map((file) => `{workspaceRoot}/${file}`);
   // Every step is keyed on what determines its result: the files the kustomization reads (which determine
   // Kustomize's output) and the chart as the command found it (which, with that output, determines what
@@ -97,7 +83,7 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
       executor: EXECUTORS.kustomizeBuild,
       options: { ...kustomizeBuildOptions(config, request.kustomize, remoteUncached, request.optionExecutors), ...(unreadableUncached ? { allowUnreadableInputs: true } : {}) },
       cache: !uncached,
-      inputs: [...kustomizationFiles, tools],
+      inputs: kustomizationFiles,
       outputs: [`{workspaceRoot}/${defaultOutputPath(projectName, 'kustomize.yaml')}`],
       metadata: {
         technologies: ['kustomize'],
@@ -122,7 +108,7 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
       // Every chart file, generated ones included: what helm-crds leaves depends on all of them. Nx hashes file
       // inputs when the command starts, so the run after one that rewrote the chart re-runs this step once
       // (writing nothing).
-      inputs: [...kustomizeResult, '{projectRoot}/**/*', tools],
+      inputs: [...kustomizeResult, '{projectRoot}/**/*'],
       // With generate: false it writes nothing at all, so it has no outputs to restore.
       outputs: generate
         ? [
@@ -154,7 +140,6 @@ export function chartTargets(request: ChartTargetsRequest): Record<string, Targe
         ...kustomizeResult,
         '{projectRoot}/**/*',
         ...[...(config.verify?.values ?? []), ...(request.referenceOverlayFiles ?? [])].map((file) => `{workspaceRoot}/${file}`),
-        tools,
         // It switches the default format to GitHub annotations, which a cache hit replays: a result cached
         // outside GitHub Actions must not stand in for one inside it.
         { env: 'GITHUB_ACTIONS' },

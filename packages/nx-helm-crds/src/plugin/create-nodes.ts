@@ -7,32 +7,24 @@ import { workspaceDataDirectory } from 'nx/src/utils/cache-directory';
 import { PluginCache } from 'nx/src/utils/plugin-cache-utils';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { rememberedPluginCodeFingerprint } from '../core/fs/fingerprints';
-import { IdentityMemo } from '../core/fs/identity-memo';
+import { IDENTITY_MEMO } from '../constants';
+import { currentKeyVersions, type KeyVersions } from '../core/process/key-versions';
 import { UserError } from '../core/shared/errors';
 import type { GraphSources, KustomizationGraph } from '../core/kustomize/graph';
 import { discoverCharts, type ChartWorkspace, type ConfiguredChart } from './chart-discovery';
 import type { ChartTargetsRequest } from './chart-targets';
+import { withKeyVersions } from './target-key-versions';
 import { executorOptionNames, readExecutorSchemas } from './executor-schemas';
-import { fingerprintCommand, fingerprintMemoFile } from './fingerprint-command';
 import { pluginEntryIndex, validatePluginOptions, type WorkspaceView } from './options-validation';
 import { chartOptionExecutors, targetNames, type ChartOptionExecutors, type NxHelmCrdsPluginOptions } from './plugin-options';
 
 const CHART_GLOB = '**/Chart.yaml';
 
-let pluginCode: string | undefined;
-
 /**
  * The cache file of these options and this plugin code: what another version of the plugin (or a rebuild)
  * inferred is never used.
  */
-function cacheFile(options: NxHelmCrdsPluginOptions | undefined): string {
-  if (pluginCode === undefined) {
-    // The content hash, looked up in the memo the fingerprint script keeps: a reinstall of the same code keeps the cache.
-    const memo = IdentityMemo.open(fingerprintMemoFile(workspaceDataDirectory));
-    pluginCode = rememberedPluginCodeFingerprint(memo, join(__dirname, '..', '..'));
-    memo.save();
-  }
+function cacheFile(options: NxHelmCrdsPluginOptions | undefined, pluginCode: string): string {
   return join(workspaceDataDirectory, `nx-helm-crds-${hashObject({ options: options ?? {}, pluginCode })}.json`);
 }
 
@@ -98,12 +90,20 @@ export const createNodes: CreateNodes<NxHelmCrdsPluginOptions> = [
   async (chartFiles, options, context) => {
     const schemas = readExecutorSchemas();
     validatePluginOptions(options, schemas, workspaceView(context.workspaceRoot, chartFiles), pluginEntryIndex(context.nxJsonConfiguration.plugins, options));
-    const cache = new InferenceCache(cacheFile(options));
+    // Read on every inference, not per process: with the daemon, inference runs again when the workspace files
+    // or the environment change, and the key must name the tools the tasks will find then.
+    const keyVersions = currentKeyVersions({
+      workspaceRoot: context.workspaceRoot,
+      memoFile: join(workspaceDataDirectory, IDENTITY_MEMO),
+      kustomize: { explicit: options?.kustomize },
+      helm: { explicit: options?.helmBinary },
+    });
+    const cache = new InferenceCache(cacheFile(options, keyVersions.plugin));
     try {
       const optionExecutors = chartOptionExecutors(executorOptionNames(schemas));
       const charts = new Map(discoverCharts(chartFiles, options, optionExecutors, chartWorkspace(context.workspaceRoot, cache)).map((chart) => [chart.chartFile, chart]));
       return await createNodesFromFiles(
-        (chartFile, pluginOptions, nodeContext) => chartProject(charts.get(chartFile), { options: pluginOptions, optionExecutors, context: nodeContext, cache }),
+        (chartFile, pluginOptions, nodeContext) => chartProject(charts.get(chartFile), { options: pluginOptions, optionExecutors, context: nodeContext, cache, keyVersions }),
         chartFiles,
         options,
         context,
@@ -145,10 +145,21 @@ interface Inference {
   readonly optionExecutors: ChartOptionExecutors;
   readonly context: CreateNodesContext;
   readonly cache: InferenceCache;
+  readonly keyVersions: KeyVersions;
 }
 
-function chartProject(configured: ConfiguredChart | undefined, { options, optionExecutors, context, cache }: Inference): CreateNodesResult {
+function chartProject(configured: ConfiguredChart | undefined, inference: Inference): CreateNodesResult {
   if (!configured) return {};
+  const project = inferredProject(configured, inference);
+  return {
+    projects: Object.fromEntries(
+      Object.entries(project.projects ?? {}).map(([root, inferred]) => [root, { ...inferred, targets: inferred.targets && withKeyVersions(inferred.targets, inference.keyVersions) }]),
+    ),
+  };
+}
+
+/** The chart's project as inferred from its files (cached while they are unchanged), before the tool versions. */
+function inferredProject(configured: ConfiguredChart, { options, optionExecutors, context, cache }: Inference): CreateNodesResult {
   const { workspaceRoot } = context;
   const { chart, config, projectName, sharedBuildProject, baselineCharts } = configured;
   const request: Omit<ChartTargetsRequest, 'kustomizationFiles' | 'graphProblem' | 'remoteReferences' | 'referenceOverlayFiles'> = {
@@ -157,7 +168,6 @@ function chartProject(configured: ConfiguredChart | undefined, { options, option
     config,
     names: targetNames(options),
     optionExecutors,
-    fingerprintCommand: fingerprintCommand(workspaceRoot),
     kustomize: options?.kustomize,
     helmBinary: options?.helmBinary,
     remoteResources: options?.remoteResources ?? 'fail',

@@ -14,14 +14,15 @@ interface ExecutorOptions {
 /**
  * The executor options a chart entry cannot set, because the plugin sets them: the chart is the entry's key,
  * the output paths are those the inferred targets declare as outputs, the check run is the `check`
- * configuration, the binaries and the remote/unreadable policies are plugin-wide, and the target links follow
- * targetNames. Every other option of the chart's kustomize-build and helm-crds executors is a chart option,
- * and every other verify option a chart's `verify` option.
+ * configuration, the binaries and the remote/unreadable policies are plugin-wide, the target links follow
+ * targetNames, and the tool versions are read while inferring. Every other option of the chart's
+ * kustomize-build and helm-crds executors is a chart option, and every other verify option a chart's `verify`
+ * option.
  */
 export const PLUGIN_SET_OPTIONS = {
-  'kustomize-build': ['outputFile', 'kustomize', 'allowRemoteResources', 'allowUnreadableInputs'],
-  'helm-crds': ['chart', 'check', 'checkReport', 'pipelineTarget', 'buildTarget'],
-  verify: ['helmBinary', 'helmCrdsTarget'],
+  'kustomize-build': ['outputFile', 'kustomize', 'allowRemoteResources', 'allowUnreadableInputs', 'toolVersions'],
+  'helm-crds': ['chart', 'check', 'checkReport', 'pipelineTarget', 'buildTarget', 'toolVersions'],
+  verify: ['helmBinary', 'helmCrdsTarget', 'toolVersions'],
 } as const satisfies { readonly [E in OptionExecutor]: readonly (keyof ExecutorOptions[E])[] };
 
 type ChartOptionsOf<E extends OptionExecutor> = Readonly<Omit<ExecutorOptions[E], (typeof PLUGIN_SET_OPTIONS)[E][number]>>;

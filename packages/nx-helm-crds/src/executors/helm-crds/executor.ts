@@ -1,9 +1,11 @@
 import { chartUpdateLines, writeChartCrds } from '../../core/chart/write-chart-crds';
 import { batchOf, singleTask, type TaskRun } from '../shared/batch';
+import { assertToolsMatchKey } from '../shared/key-versions';
 import { writeChartCrdsRequest } from '../shared/requests';
 import type { HelmCrdsExecutorSchema } from './schema';
 
 const run: TaskRun<HelmCrdsExecutorSchema> = async (options, context, log) => {
+  assertToolsMatchKey(options.toolVersions, {}, context);
   const request = writeChartCrdsRequest(options, context);
   const result = await writeChartCrds(request);
   if (result.outcome === 'not-generated') {

@@ -1,10 +1,12 @@
 import { buildKustomization } from '../../core/kustomize/build-kustomization';
 import { progressReporter } from '../../core/process/progress';
 import { batchOf, singleTask, type TaskRun } from '../shared/batch';
+import { assertToolsMatchKey } from '../shared/key-versions';
 import { buildKustomizationRequest } from '../shared/requests';
 import type { KustomizeBuildExecutorSchema } from './schema';
 
 const run: TaskRun<KustomizeBuildExecutorSchema> = async (options, context, log, timing) => {
+  assertToolsMatchKey(options.toolVersions, { kustomize: { explicit: options.kustomize } }, context);
   const built = await buildKustomization({
     ...buildKustomizationRequest(options, context),
     progress: progressReporter(log.info),

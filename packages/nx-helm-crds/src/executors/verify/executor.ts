@@ -4,10 +4,12 @@ import { toStepSummary } from '../../core/verify/reports';
 import { verifyChart } from '../../core/verify/verify-chart';
 import { verifyFormat, verifyLogLines } from '../../core/verify/verify-output';
 import { batchOf, singleTask, type TaskRun } from '../shared/batch';
+import { assertToolsMatchKey } from '../shared/key-versions';
 import { verifyChartRequest, verifyReportPath } from '../shared/requests';
 import type { VerifyExecutorSchema } from './schema';
 
 const run: TaskRun<VerifyExecutorSchema> = async (options, context, log, timing) => {
+  assertToolsMatchKey(options.toolVersions, options.helm === 'never' ? {} : { helm: { explicit: options.helmBinary } }, context);
   const reportPath = verifyReportPath(options, context);
   // A report left by an earlier run must never stand for this one, which may fail before writing its own.
   rmSync(reportPath, { force: true });
