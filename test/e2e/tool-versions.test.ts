@@ -47,7 +47,7 @@ describe('tool versions in the cache keys', () => {
     kustomize.remove();
   });
 
-  it('names in each target the versions its result depends on, and runs no process for them on a cached run', () => {
+  it('names in each target the versions its result depends on, and serves a run with nothing changed from the cache', () => {
     const versions = toolVersions();
     assert.match(versions['kustomize-build']?.plugin ?? '', /^0\.1\.0 [0-9a-f]{32}$/);
     assert.equal(versions['kustomize-build']?.kustomize, 'v5.6.0');
@@ -80,11 +80,22 @@ describe('tool versions in the cache keys', () => {
     assert.equal(toolVersions(daemon)['kustomize-build']?.kustomize, 'v5.6.0');
     const forced = crds(daemon, ['--skip-nx-cache']);
     assert.notEqual(forced.status, 0, forced.output);
-    assert.match(forced.output, /kustomize is v5\.8\.0, but this task's cache key was computed with v5\.6\.0\. .*Run `nx daemon --stop`/);
+    assert.match(forced.output, /kustomize is v5\.8\.0, but this task's cache key was computed with v5\.6\.0\. .*run `nx daemon --stop`/);
     workspace.nx(['daemon', '--stop'], daemon);
     assert.equal(toolVersions(daemon)['kustomize-build']?.kustomize, 'v5.8.0');
     const fresh = crds(daemon);
     assert.equal(fresh.status, 0, fresh.output);
     assert.ok(fresh.ran.includes('chart:kustomize-build'), fresh.output);
+  });
+
+  it('with the daemon, a command whose environment names another kustomize infers the targets again', () => {
+    const other = versionedKustomize();
+    try {
+      other.setVersion('v5.9.0');
+      assert.equal(toolVersions({ NX_DAEMON: 'true', NX_HELM_CRDS_KUSTOMIZE: other.file })['kustomize-build']?.kustomize, 'v5.9.0');
+      assert.equal(toolVersions({ NX_DAEMON: 'true' })['kustomize-build']?.kustomize, 'v5.8.0');
+    } finally {
+      other.remove();
+    }
   });
 });

@@ -21,7 +21,7 @@ export function defaultOutputPath(projectName: string, file: string): string {
 export const PACKAGE_ROOT = join(__dirname, '..');
 
 /**
- * The memo of tool versions and code hashes by file identity (IdentityMemo), and of the inference cache's file,
- * in Nx's workspace data directory, which `nx reset` clears.
+ * The memo of tool versions and code hashes by file identity (IdentityMemo), in Nx's workspace data directory,
+ * which `nx reset` clears.
  */
 export const IDENTITY_MEMO = 'nx-helm-crds-identity-memo.json';

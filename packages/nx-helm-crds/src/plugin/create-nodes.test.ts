@@ -57,8 +57,12 @@ describe('createNodes', () => {
     assert.ok(cacheFile, 'the inference is cached in the workspace data directory');
     after(() => rmSync(cacheFile, { force: true }));
     // Mark the cached project: an answer from the cache carries the mark.
-    const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: Record<string, { project?: { projects: Record<string, { targets: Record<string, { metadata: { description: string } }> }> } }> };
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as {
+      entries: Record<string, { project?: { projects: Record<string, { targets: Record<string, { metadata: { description: string }; options: Record<string, unknown> }> }> } }>;
+    };
     const [entry] = Object.values(cache.entries).filter((value) => value.project);
+    // The tool versions are not cached with the project: a tool upgrade keeps the inference cached.
+    assert.equal(entry.project!.projects['charts/cached'].targets['kustomize-build'].options.toolVersions, undefined);
     entry.project!.projects['charts/cached'].targets['kustomize-build'].metadata.description = 'from the cache';
     writeFileSync(cacheFile, JSON.stringify(cache));
     const fromCache = await build();

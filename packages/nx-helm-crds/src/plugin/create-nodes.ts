@@ -153,7 +153,7 @@ function chartProject(configured: ConfiguredChart | undefined, inference: Infere
   const project = inferredProject(configured, inference);
   return {
     projects: Object.fromEntries(
-      Object.entries(project.projects ?? {}).map(([root, inferred]) => [root, { ...inferred, targets: inferred.targets && withKeyVersions(inferred.targets, inference.keyVersions) }]),
+      Object.entries(project.projects ?? {}).map(([root, inferred]) => [root, { ...inferred, targets: inferred.targets && withKeyVersions(inferred.targets, inference.keyVersions, configured.config.enableHelm === true) }]),
     ),
   };
 }

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { isSettled, type IdentityMemo } from './identity-memo';
+import { fileIdentity, isSettled, type IdentityMemo } from './identity-memo';
 
 /**
- * Content hashes that become part of Nx cache keys (through `runtime` inputs). They use relative paths and
- * file contents only, never absolute paths, users or times, so two clones share cache entries; the identity
- * hash only looks a content hash up in this machine's memo.
+ * Content hashes that become part of Nx cache keys (through the `toolVersions` option). They use relative
+ * paths and file contents only, never absolute paths, users or times, so two clones share cache entries; the
+ * identity hash only looks a content hash up in this machine's memo.
  */
 
 function listFiles(root: string, relative = ''): string[] {
@@ -26,6 +26,11 @@ function digest(lines: Iterable<string>): string {
 }
 
 const fileDigest = (content: Buffer | string): string => createHash('sha256').update(content).digest('hex');
+
+/** A binary's content hash, remembered under its identity: what stands for a tool whose version cannot be read. */
+export function rememberedBinaryDigest(memo: IdentityMemo, file: string, now = Date.now()): string {
+  return memo.remembered('sha256', () => fileIdentity(file, now), () => fileDigest(readFileSync(file)).slice(0, 32));
+}
 
 const codeFiles = (packageRoot: string): string[] => listFiles(join(packageRoot, 'dist')).filter((path) => path.endsWith('.js') && !path.endsWith('.test.js'));
 
@@ -48,7 +53,7 @@ export function pluginCodeIdentity(packageRoot: string, now = Date.now()): strin
   return digest(lines);
 }
 
-/** pluginCodeFingerprint, remembered under pluginCodeIdentity: every Nx command asks for it. */
+/** pluginCodeFingerprint, remembered under pluginCodeIdentity: every inference asks for it. */
 export function rememberedPluginCodeFingerprint(memo: IdentityMemo, packageRoot: string, now = Date.now()): string {
   return memo.remembered('code', () => pluginCodeIdentity(packageRoot, now), () => pluginCodeFingerprint(packageRoot));
 }

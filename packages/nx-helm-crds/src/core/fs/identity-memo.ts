@@ -36,7 +36,7 @@ const MAX_ENTRIES = 64;
 
 /**
  * Values that are slow to derive from files (a tool's version, a content hash of the plugin's code) and that
- * every Nx command asks for again, remembered in one JSON file under the identity of the files they come
+ * every inference asks for again, remembered in one JSON file under the identity of the files they come
  * from. It is only a shortcut: a missing, unreadable or corrupt file is an empty memo, and a memo that cannot
  * be written is not an error.
  */

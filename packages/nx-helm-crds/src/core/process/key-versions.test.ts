@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PINNED_TOOLS, skipWithoutPinned } from '../../testing/pinned-tools';
@@ -24,7 +24,7 @@ describe('currentKeyVersions', () => {
       assert.deepEqual(Object.keys(currentKeyVersions({ workspaceRoot: root, memoFile: join(root, 'memo.json') })), ['plugin'], 'tools not asked for are not looked up');
     }));
 
-  it('reads a tool anew when it changed, and calls one it cannot find "not found" instead of failing', () =>
+  it('asks a script every time, so a changed answer shows at once, and calls a tool it cannot find "not found" instead of failing', () =>
     inTempFolder(({ root }) => {
       const request = { workspaceRoot: root, memoFile: join(root, 'memo.json'), kustomize: {}, helm: {}, env: { PATH: root } };
       assert.deepEqual([currentKeyVersions(request).kustomize, currentKeyVersions(request).helm], [NOT_FOUND, NOT_FOUND]);
@@ -32,6 +32,21 @@ describe('currentKeyVersions', () => {
       assert.equal(currentKeyVersions(request).kustomize, 'v5.6.0');
       scriptKustomize(root, 'v5.7.1');
       assert.equal(currentKeyVersions(request).kustomize, 'v5.7.1');
+    }));
+
+  it('stands for a kustomize whose version cannot be read (kubectl before 1.24 prints none) by its content, not its path', () =>
+    inTempFolder(({ root }) => {
+      const kubectl = (folder: string, client: string) => {
+        mkdirSync(join(root, folder));
+        const file = join(root, folder, 'kubectl');
+        writeFileSync(file, `#!/bin/sh\necho "Client Version: ${client}"\n`);
+        chmodSync(file, 0o755);
+        return currentKeyVersions({ workspaceRoot: root, memoFile: join(root, 'memo.json'), kustomize: { explicit: file } }).kustomize;
+      };
+      const old = kubectl('a', 'v1.23.0');
+      assert.match(old ?? '', /^unknown, binary sha256 [0-9a-f]{32}$/);
+      assert.equal(kubectl('b', 'v1.23.0'), old, 'the same binary elsewhere');
+      assert.notEqual(kubectl('c', 'v1.22.0'), old, 'another binary');
     }));
 });
 
@@ -56,6 +71,7 @@ describe('assertKeyVersionsCurrent', () => {
 
   it('leaves tools it cannot find now to the task (which fails with what to install), and tools outside the key alone', () => {
     assert.doesNotThrow(() => assertKeyVersionsCurrent(key, { ...key, helm: NOT_FOUND }));
+    assert.throws(() => assertKeyVersionsCurrent(key, { ...key, helm: NOT_FOUND }, ['helm']), /helm is not found, but/, 'unless the task works without it (verify without helm)');
     assert.doesNotThrow(() => assertKeyVersionsCurrent({ plugin: key.plugin }, { ...key, kustomize: 'v5.7.1' }));
     assert.doesNotThrow(() => assertKeyVersionsCurrent(key, { plugin: key.plugin }));
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../constants';
-import { rememberedPluginCodeFingerprint } from '../fs/fingerprints';
+import { rememberedBinaryDigest, rememberedPluginCodeFingerprint } from '../fs/fingerprints';
 import { IdentityMemo } from '../fs/identity-memo';
 import { UserError } from '../shared/errors';
 import { HELM_BINARIES, KUSTOMIZE_BINARIES, resolveHelm, resolveKustomize, type ToolCommand, type ToolResolution } from './tool-resolution';
@@ -70,9 +70,9 @@ function versionOrNotFound(resolve: () => ToolCommand, names: readonly string[],
   try {
     return rememberedToolVersion(memo, tool, names, probe);
   } catch (error) {
-    // A binary that does not answer: the task that runs it fails with the reason; the key just differs.
-    if (error instanceof UserError) return `unreadable (${tool.origin})`;
-    throw error;
+    if (!(error instanceof UserError)) throw error;
+    // kubectl before 1.24 prints no kustomize version, yet builds: its content stands for the version (no path).
+    return `unknown, binary sha256 ${rememberedBinaryDigest(memo, tool.file)}`;
   }
 }
 
@@ -80,18 +80,19 @@ const LABELS: Readonly<Record<keyof KeyVersions, string>> = { plugin: 'nx-helm-c
 
 /**
  * The target's key names the versions Nx inferred it with; if the tools this task runs are others now, its
- * result must not be stored under that key. That happens when a tool was replaced after Nx last inferred the
- * targets: the Nx daemon keeps them until a workspace file or the environment changes. Tools that cannot be
- * found now are not compared: the task fails with what to install.
+ * result must not be stored under that key. A tool NOT_FOUND now is not compared, as the task fails with what to
+ * install, unless it is in `usedOnlyIfFound` (verify compares unrendered without helm: its absence is an answer).
  */
-export function assertKeyVersionsCurrent(inKey: Partial<KeyVersions>, now: KeyVersions): void {
+export function assertKeyVersionsCurrent(inKey: Partial<KeyVersions>, now: KeyVersions, usedOnlyIfFound: readonly (keyof KeyVersions)[] = []): void {
   const changed = (Object.keys(LABELS) as (keyof KeyVersions)[]).filter(
-    (tool) => now[tool] !== undefined && now[tool] !== NOT_FOUND && inKey[tool] !== undefined && inKey[tool] !== now[tool],
+    (tool) => now[tool] !== undefined && (now[tool] !== NOT_FOUND || usedOnlyIfFound.includes(tool)) && inKey[tool] !== undefined && inKey[tool] !== now[tool],
   );
   if (changed.length === 0) return;
   throw new UserError(
     `${changed.map((tool) => `${LABELS[tool]} is ${now[tool]}, but this task's cache key was computed with ${inKey[tool]}`).join('; ')}. ` +
-      'Nx inferred the targets before that change (the Nx daemon keeps them until a workspace file or the environment changes), ' +
-      'so the result would be cached under a key that names other versions. Run `nx daemon --stop` (or `nx reset`) and run the task again.',
+      'Its result would be cached under a key that names other versions. Either the tool changed after Nx inferred the targets ' +
+      '(the Nx daemon keeps them until a workspace file or the environment changes): run `nx daemon --stop` (or `nx reset`) and run the task again. ' +
+      'Or this target finds another binary than the nx-helm-crds plugin does (a kustomize or helmBinary option set in project.json or targetDefaults, ' +
+      'or NX_HELM_CRDS_KUSTOMIZE / NX_HELM_CRDS_HELM in a .env file of the task): set the binary in the plugin options instead, so the key names the tool that runs.'
   );
 }

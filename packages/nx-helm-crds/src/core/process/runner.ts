@@ -173,9 +173,9 @@ export async function runProcess(request: ProcessRequest & { readonly encoding?:
 }
 
 /**
- * The same, blocking. Only for tool version probes: they run while Nx hashes `runtime` inputs, before every task,
- * in a short-lived command whose answer is one line; spawnSync costs ~10 ms where loading execa alone costs ~150 ms
- * (measured), paid once per hashed task. A blocked thread cannot send a second signal, so a timeout kills with
+ * The same, blocking. Only for tool version probes: they run while Nx infers the targets (in its plugin worker)
+ * and before a task runs, and their answer is one line; spawnSync costs ~10 ms where loading execa alone costs
+ * ~150 ms (measured). A blocked thread cannot send a second signal, so a timeout kills with
  * SIGKILL at once (a process ignoring SIGTERM would otherwise block us forever).
  */
 export function runProcessSync(request: ProcessRequest & { readonly encoding?: 'utf8' }): ProcessResult<string>;

@@ -9,7 +9,7 @@ import type { ToolCommand } from './tool-resolution';
 
 const ELF = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]);
 
-/** As the fingerprint script would, seconds after the test wrote the files (fresh files are not identified yet). */
+/** As inference would, seconds after the test wrote the files (fresh files are not identified yet). */
 const rememberedToolVersion = (memo: IdentityMemo, tool: ToolCommand, names: readonly string[], probe: (tool: ToolCommand) => string) =>
   rememberedAtRunTime(memo, tool, names, probe, Date.now() + 10_000);
 

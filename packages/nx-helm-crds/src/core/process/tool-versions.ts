@@ -44,7 +44,7 @@ function versionFollowsFromFile(file: string, names: readonly string[]): boolean
 
 /**
  * `probe(tool)`, remembered under the identity of the tool's file when the version follows from the file
- * alone: asking kubectl costs 0.1 s and helm as much, on every Nx command (the versions are in every cache key).
+ * alone: asking kubectl costs 0.1 s and helm as much, and every inference asks (the versions are in the cache keys).
  */
 export function rememberedToolVersion(memo: IdentityMemo, tool: ToolCommand, names: readonly string[], probe: (tool: ToolCommand) => string, now = Date.now()): string {
   const identity = () => (versionFollowsFromFile(tool.file, names) ? fileIdentity(tool.file, now) : undefined);

@@ -42,11 +42,13 @@ export interface HelmCrdsExecutorSchema {
   pipelineTarget?: string;
   /** The kustomize-build target whose output is read: `target` of this project, or `project:target` to share another chart's build of the same kustomization (the inferred targets do this for charts that share one). Only needed when it is not this project's one kustomize-build target. */
   buildTarget?: string;
-  /** Set by the nx-helm-crds plugin, not by hand: the versions of the plugin and kustomize (whose output it reads) when Nx inferred this target. Nx hashes options, so they are part of the cache key. The task fails if the plugin it runs is another version now (a tool replaced while the Nx daemon kept the inferred targets), rather than cache its result under a key that names other versions. */
+  /** Set by the nx-helm-crds plugin, not by hand: the versions, when Nx inferred this target, of the plugin and of kustomize, whose output it reads (and of helm when that kustomization inflates Helm charts). Nx hashes options, so they are part of the cache key. The task fails if the plugin it runs is another version now (a tool replaced while the Nx daemon kept the inferred targets), rather than cache its result under a key that names other versions. */
   toolVersions?: {
     /** nx-helm-crds' version and a hash of its compiled code. */
     plugin?: string;
     /** kustomize's version (or `not found`). */
     kustomize?: string;
+    /** helm's version (or `not found`), when kustomize inflates Helm charts (enableHelm). */
+    helm?: string;
   };
 }

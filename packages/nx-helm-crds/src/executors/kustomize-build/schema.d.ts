@@ -24,11 +24,13 @@ export interface KustomizeBuildExecutorSchema {
   enableExec?: boolean;
   /** `rootOnly` (Kustomize's default): a kustomization reads files only inside its own folder tree. `none` passes --load-restrictor LoadRestrictionsNone: files anywhere may be read. Risk: the build can read files outside the kustomization (and outside the workspace, which Nx cannot hash), and the kustomization is no longer relocatable. */
   loadRestrictor?: 'rootOnly' | 'none';
-  /** Set by the nx-helm-crds plugin, not by hand: the versions of the plugin and kustomize when Nx inferred this target. Nx hashes options, so they are part of the cache key. The task fails if the plugin or kustomize it runs is another version now (a tool replaced while the Nx daemon kept the inferred targets), rather than cache its result under a key that names other versions. */
+  /** Set by the nx-helm-crds plugin, not by hand: the versions of the plugin and kustomize (and helm, with enableHelm) when Nx inferred this target. Nx hashes options, so they are part of the cache key. The task fails if the plugin or kustomize it runs is another version now (a tool replaced while the Nx daemon kept the inferred targets), rather than cache its result under a key that names other versions. */
   toolVersions?: {
     /** nx-helm-crds' version and a hash of its compiled code. */
     plugin?: string;
     /** kustomize's version (or `not found`). */
     kustomize?: string;
+    /** helm's version (or `not found`), when kustomize inflates Helm charts (enableHelm). */
+    helm?: string;
   };
 }

@@ -8,7 +8,12 @@ import { assertKeyVersionsCurrent, currentKeyVersions, type KeyVersions, type Ke
  * Fails the task when the tools it runs are not the versions its cache key names (the `toolVersions` option the
  * plugin sets; see assertKeyVersionsCurrent). A target written without the plugin names none, and is not checked.
  */
-export function assertToolsMatchKey(inKey: Partial<KeyVersions> | undefined, tools: Pick<KeyVersionsRequest, 'kustomize' | 'helm'>, context: ExecutorContext): void {
+export function assertToolsMatchKey(
+  inKey: Partial<KeyVersions> | undefined,
+  tools: Pick<KeyVersionsRequest, 'kustomize' | 'helm'>,
+  context: ExecutorContext,
+  usedOnlyIfFound: readonly (keyof KeyVersions)[] = [],
+): void {
   if (inKey === undefined) return;
-  assertKeyVersionsCurrent(inKey, currentKeyVersions({ workspaceRoot: context.root, memoFile: join(workspaceDataDirectory, IDENTITY_MEMO), ...tools }));
+  assertKeyVersionsCurrent(inKey, currentKeyVersions({ workspaceRoot: context.root, memoFile: join(workspaceDataDirectory, IDENTITY_MEMO), ...tools }), usedOnlyIfFound);
 }

@@ -42,7 +42,7 @@ export interface VerifyExecutorSchema {
       reason: string;
     }>;
   };
-  /** Set by the nx-helm-crds plugin, not by hand: the versions of the plugin, kustomize and helm when Nx inferred this target. Nx hashes options, so they are part of the cache key. The task fails if the plugin or helm it runs is another version now (a tool replaced while the Nx daemon kept the inferred targets), rather than cache its result under a key that names other versions. */
+  /** Set by the nx-helm-crds plugin, not by hand: the versions of the plugin, kustomize and helm (unless `helm` is `never`) when Nx inferred this target. Nx hashes options, so they are part of the cache key. The task fails if the plugin or helm it runs is another version now (a tool replaced while the Nx daemon kept the inferred targets), rather than cache its result under a key that names other versions. */
   toolVersions?: {
     /** nx-helm-crds' version and a hash of its compiled code. */
     plugin?: string;
