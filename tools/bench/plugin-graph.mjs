@@ -24,7 +24,7 @@
  * Raw results: tools/bench/results/plugin-graph.json (git-ignored).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +69,26 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
+/**
+ * A plugin that infers nothing: the no-op with it is what Nx charges for any plugin (by default, a worker process).
+ * Installed as a package, as ours is: Nx registers a TypeScript transpiler for a plugin given by a local path.
+ */
+function addEmptyPlugin(twin) {
+  // The workload links the repository's node_modules: the twin gets a folder of its own, linking each package.
+  const nodeModules = join(twin, 'node_modules');
+  const shared = realpathSync(nodeModules);
+  rmSync(nodeModules);
+  mkdirSync(nodeModules);
+  for (const entry of readdirSync(shared)) symlinkSync(join(shared, entry), join(nodeModules, entry));
+  const folder = join(nodeModules, 'empty-nx-plugin');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'package.json'), `${JSON.stringify({ name: 'empty-nx-plugin', version: '0.0.0', main: 'index.js' })}\n`);
+  writeFileSync(join(folder, 'index.js'), `exports.createNodes = ['**/Chart.yaml', async () => []];\n`);
+  const nxJson = JSON.parse(readFileSync(join(twin, 'nx.json'), 'utf8'));
+  nxJson.plugins = [...(nxJson.plugins ?? []), 'empty-nx-plugin'];
+  writeFileSync(join(twin, 'nx.json'), `${JSON.stringify(nxJson, null, 2)}\n`);
+}
+
 /** The twin workspace: nx.json without the plugin; with `targets`, each chart declares them as cached no-ops. */
 function writeTwin(source, twin, projects) {
   rmSync(twin, { recursive: true, force: true });
@@ -101,6 +121,7 @@ function writeTwin(source, twin, projects) {
 function measureWorkload(charts, args, scratch) {
   const root = join(scratch, `plugin-${charts}`);
   const twin = join(scratch, `nx-only-${charts}`);
+  const emptyPluginTwin = join(scratch, `nx-empty-plugin-${charts}`);
   generateWorkload({ root, charts, seed: args.seed });
   spawnSync('git', ['init', '-q'], { cwd: root });
   spawnSync('git', ['add', '-A'], { cwd: root });
@@ -117,8 +138,12 @@ function measureWorkload(charts, args, scratch) {
   writeTwin(root, twin, projects);
   nx(twin, ['run-many', '-t', 'crds']);
   nx(twin, ['run-many', '-t', 'crds']);
+  writeTwin(root, emptyPluginTwin, projects);
+  addEmptyPlugin(emptyPluginTwin);
+  nx(emptyPluginTwin, ['run-many', '-t', 'crds']);
+  nx(emptyPluginTwin, ['run-many', '-t', 'crds']);
 
-  const samples = { graphPlugin: [], graphNx: [], graphPluginInProcess: [], graphNxInProcess: [], noopPlugin: [], noopNx: [], noopPluginInProcess: [], noopNxInProcess: [], noopPluginDaemon: [], noopNxDaemon: [] };
+  const samples = { graphPlugin: [], graphNx: [], graphPluginInProcess: [], graphNxInProcess: [], noopPlugin: [], noopNx: [], noopPluginInProcess: [], noopNxInProcess: [], noopPluginDaemon: [], noopNxDaemon: [], noopEmptyPlugin: [] };
   const graphEnv = { NX_CACHE_PROJECT_GRAPH: 'false' };
   // Nx runs every plugin (its own included) in a worker process by default; without isolation the plugins load
   // in Nx's process, so the difference is the plugin's own work (loading and inference), not the worker's start-up.
@@ -133,6 +158,7 @@ function measureWorkload(charts, args, scratch) {
         ['graphNxInProcess', () => nx(graphTwin, ['show', 'projects'], inProcessEnv)],
         ['noopPlugin', () => nx(root, ['run-many', '-t', 'crds', '--outputStyle=static'])],
         ['noopNx', () => nx(twin, ['run-many', '-t', 'crds', '--outputStyle=static'])],
+        ['noopEmptyPlugin', () => nx(emptyPluginTwin, ['run-many', '-t', 'crds', '--outputStyle=static'])],
         ['noopPluginInProcess', () => nx(root, ['run-many', '-t', 'crds', '--outputStyle=static'], { NX_ISOLATE_PLUGINS: 'false' })],
         ['noopNxInProcess', () => nx(twin, ['run-many', '-t', 'crds', '--outputStyle=static'], { NX_ISOLATE_PLUGINS: 'false' })],
         ['noopPluginDaemon', () => nx(root, ['run-many', '-t', 'crds', '--outputStyle=static'], daemonEnv)],
@@ -154,6 +180,7 @@ function measureWorkload(charts, args, scratch) {
   const noopRatio = medians.noopPlugin / medians.noopNx;
   const noopInProcessRatio = medians.noopPluginInProcess / medians.noopNxInProcess;
   const noopDaemonRatio = medians.noopPluginDaemon / medians.noopNxDaemon;
+  const noopOverEmptyPluginRatio = medians.noopPlugin / medians.noopEmptyPlugin;
   const graphBudget = BUDGET.graph[charts];
   return {
     charts,
@@ -169,6 +196,7 @@ function measureWorkload(charts, args, scratch) {
     noopInProcessRatio,
     noopInProcessWithinBudget: noopInProcessRatio <= BUDGET.noopRatio,
     noopDaemonRatio,
+    noopOverEmptyPluginRatio,
   };
 }
 
@@ -188,9 +216,9 @@ try {
 const s = (value) => `${value.toFixed(3)} s`;
 console.log('\nPlugin cost to Nx (no daemon, medians)');
 console.log(
-  '| charts | graph with plugin | graph without | plugin graph cost (budget) | same, plugins in Nx\'s process (NX_ISOLATE_PLUGINS=false) | no-op run-many -t crds | Nx no-op | ratio (budget 1.15×) | same, plugins in Nx\'s process | same, daemon on |',
+  '| charts | graph with plugin | graph without | plugin graph cost (budget) | same, plugins in Nx\'s process (NX_ISOLATE_PLUGINS=false) | no-op run-many -t crds | Nx no-op | ratio (budget 1.15×) | same, plugins in Nx\'s process | same, daemon on | against Nx with an empty plugin |',
 );
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
   const verdict = (within) => (r.graphBudget === undefined ? '' : ` (≤ ${r.graphBudget} s: ${within ? 'met' : 'NOT met'})`);
   console.log(
@@ -198,7 +226,8 @@ for (const r of results) {
       `${s(r.ownGraphCost)}${verdict(r.ownGraphWithinBudget)} | ${s(r.medians.noopPlugin)} | ${s(r.medians.noopNx)} | ` +
       `${r.noopRatio.toFixed(2)}× (${r.noopWithinBudget ? 'met' : 'NOT met'}) | ` +
       `${s(r.medians.noopPluginInProcess)} / ${s(r.medians.noopNxInProcess)} = ${r.noopInProcessRatio.toFixed(2)}× (${r.noopInProcessWithinBudget ? 'met' : 'NOT met'}) | ` +
-      `${s(r.medians.noopPluginDaemon)} / ${s(r.medians.noopNxDaemon)} = ${r.noopDaemonRatio.toFixed(2)}× |`,
+      `${s(r.medians.noopPluginDaemon)} / ${s(r.medians.noopNxDaemon)} = ${r.noopDaemonRatio.toFixed(2)}× | ` +
+      `${s(r.medians.noopPlugin)} / ${s(r.medians.noopEmptyPlugin)} = ${r.noopOverEmptyPluginRatio.toFixed(2)}× |`,
   );
 }
 mkdirSync(dirname(args.out), { recursive: true });
@@ -221,6 +250,7 @@ const summaryFile = updateSummary('pluginGraph', {
     noopRatio: round(r.noopRatio),
     noopInProcessRatio: round(r.noopInProcessRatio),
     noopDaemonRatio: round(r.noopDaemonRatio),
+    noopOverEmptyPluginRatio: round(r.noopOverEmptyPluginRatio),
   })),
 });
 console.log(`\nRaw results: ${args.out}\nSummary: ${summaryFile}`);
