@@ -72,6 +72,18 @@ describe('tool versions in the cache keys', () => {
     assert.deepEqual(crds().ran, [], 'and the entries of v5.6.0 serve it again');
   });
 
+  it('a kustomize given on the command line, which the plugin cannot see, fails the task instead of caching under the plugin\'s versions', () => {
+    const other = versionedKustomize();
+    try {
+      other.setVersion('v5.9.0');
+      const result = workspace.nx(['run', 'chart:kustomize-build', `--kustomize=${other.file}`], env());
+      assert.notEqual(result.status, 0, result.output);
+      assert.match(result.output, /kustomize is v5\.9\.0, but this task's cache key was computed with v5\.6\.0\. .*the command line/);
+    } finally {
+      other.remove();
+    }
+  });
+
   it('with the daemon, a task keyed on the versions before a change fails instead of caching under them, until the daemon is stopped', () => {
     const daemon = { NX_DAEMON: 'true' };
     assert.equal(crds(daemon).status, 0);

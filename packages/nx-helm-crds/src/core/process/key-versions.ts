@@ -92,7 +92,8 @@ export function assertKeyVersionsCurrent(inKey: Partial<KeyVersions>, now: KeyVe
     `${changed.map((tool) => `${LABELS[tool]} is ${now[tool]}, but this task's cache key was computed with ${inKey[tool]}`).join('; ')}. ` +
       'Its result would be cached under a key that names other versions. Either the tool changed after Nx inferred the targets ' +
       '(the Nx daemon keeps them until a workspace file or the environment changes): run `nx daemon --stop` (or `nx reset`) and run the task again. ' +
-      'Or this target finds another binary than the nx-helm-crds plugin does (a kustomize or helmBinary option set in project.json or targetDefaults, ' +
-      'or NX_HELM_CRDS_KUSTOMIZE / NX_HELM_CRDS_HELM in a .env file of the task): set the binary in the plugin options instead, so the key names the tool that runs.'
+      'Or this task finds another binary than the nx-helm-crds plugin does (a kustomize or helmBinary option from project.json, targetDefaults or the command line, ' +
+      'or NX_HELM_CRDS_KUSTOMIZE / NX_HELM_CRDS_HELM in a .env file of the task): set the binary in the plugin options, or the variable in the environment ' +
+      'of the nx command, so the key names the tool that runs.'
   );
 }
