@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { writeFileAtomically } from './atomic-files';
 
 /**
  * How long after a change a rewrite can leave a file's identity as it was: file systems that keep whole
@@ -75,18 +74,10 @@ export class IdentityMemo {
   /** Writes the memo back when it learnt something, atomically (two commands may save at once: the last wins). */
   save(): void {
     if (!this.file || !this.changed) return;
-    const kept = [...this.entries].slice(-MAX_ENTRIES);
-    const staged = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      writeFileSync(staged, `${JSON.stringify(Object.fromEntries(kept))}\n`, { flag: 'wx' });
-      renameSync(staged, this.file);
+      writeFileAtomically(this.file, `${JSON.stringify(Object.fromEntries([...this.entries].slice(-MAX_ENTRIES)))}\n`);
     } catch {
-      try {
-        rmSync(staged, { force: true });
-      } catch {
-        // Nothing was staged (the folder could not be made): nothing to clean up.
-      }
+      // A shortcut only: the next command asks the tools again.
     }
   }
 }

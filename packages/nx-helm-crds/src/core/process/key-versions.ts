@@ -4,6 +4,7 @@ import { PACKAGE_ROOT } from '../../constants';
 import { rememberedBinaryDigest, rememberedPluginCodeFingerprint } from '../fs/fingerprints';
 import { IdentityMemo } from '../fs/identity-memo';
 import { UserError } from '../shared/errors';
+import { printable } from '../shared/printable';
 import { HELM_BINARIES, KUSTOMIZE_BINARIES, resolveHelm, resolveKustomize, type ToolCommand, type ToolResolution } from './tool-resolution';
 import { rememberedToolVersion } from './tool-versions';
 
@@ -82,6 +83,8 @@ const LABELS: Readonly<Record<keyof KeyVersions, string>> = { plugin: 'nx-helm-c
  * The target's key names the versions Nx inferred it with; if the tools this task runs are others now, its
  * result must not be stored under that key. A tool NOT_FOUND now is not compared, as the task fails with what to
  * install, unless it is in `usedOnlyIfFound` (verify compares unrendered without helm: its absence is an answer).
+ * Both sides are untrusted text (a project.json can set the option; the versions are the tools' output), so the
+ * message prints them through printable.
  */
 export function assertKeyVersionsCurrent(inKey: Partial<KeyVersions>, now: KeyVersions, usedOnlyIfFound: readonly (keyof KeyVersions)[] = []): void {
   const changed = (Object.keys(LABELS) as (keyof KeyVersions)[]).filter(
@@ -89,7 +92,7 @@ export function assertKeyVersionsCurrent(inKey: Partial<KeyVersions>, now: KeyVe
   );
   if (changed.length === 0) return;
   throw new UserError(
-    `${changed.map((tool) => `${LABELS[tool]} is ${now[tool]}, but this task's cache key was computed with ${inKey[tool]}`).join('; ')}. ` +
+    `${changed.map((tool) => `${LABELS[tool]} is ${printable(now[tool] ?? '')}, but this task's cache key was computed with ${printable(inKey[tool] ?? '')}`).join('; ')}. ` +
       'Its result would be cached under a key that names other versions. Either the tool changed after Nx inferred the targets ' +
       '(the Nx daemon keeps them until a workspace file or the environment changes): run `nx daemon --stop` (or `nx reset`) and run the task again. ' +
       'Or this task finds another binary than the nx-helm-crds plugin does (a kustomize or helmBinary option from project.json, targetDefaults or the command line, ' +
